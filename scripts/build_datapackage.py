@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Generate datapackage.json from schemas/package.json and the Table Schemas in schemas/.
+
+Never edit datapackage.json by hand: edit schemas/ and run this script. The tests fail when the
+committed datapackage.json differs from what this script writes.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build(root: Path = ROOT) -> dict:
+    meta = json.loads((root / "schemas" / "package.json").read_text(encoding="utf-8"))
+    resources = []
+    for name in meta.pop("resources"):
+        schema = json.loads((root / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        resources.append({
+            "name": name,
+            "type": "table",
+            "title": schema["title"],
+            "description": schema["description"],
+            "path": f"data/{name}.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": f"schemas/{name}.schema.json",
+        })
+    return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", **meta, "resources": resources}
+
+
+def render(root: Path = ROOT) -> str:
+    return json.dumps(build(root), indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> int:
+    target = ROOT / "datapackage.json"
+    text = render()
+    if "--check" in sys.argv[1:]:
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            print("datapackage.json is out of date: run python scripts/build_datapackage.py")
+            return 1
+        print("datapackage.json is up to date")
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The isrd command: isrd summary | isrd validate [PATH]."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _root(path: str | None) -> Path | None:
+    """PATH if given; else the current folder when it holds a data package; else the installed data."""
+    if path is not None:
+        return Path(path)
+    return Path.cwd() if (Path.cwd() / "datapackage.json").is_file() else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="isrd", description="ISRD, the Islamic State-Russia Dataset.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check a data package and list every problem (exit 1 if any)")
+    p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: this folder, else the installed data)")
+    p = sub.add_parser("summary", help="validate, then print what the dataset holds")
+    p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
+    args = parser.parse_args(argv)
+    try:
+        from .validate import report, validate
+
+        root = _root(args.path)
+        problems = validate(root)
+        if args.command == "validate" or problems:
+            print(report(problems))
+            return 1 if problems else 0
+        from .summary import summary
+
+        print(f"ISRD {root or 'installed data'}: valid\n")
+        print(summary(root))
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the promise is plain words, never a traceback
+        print(f"isrd: could not finish: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("isrd: this is a bug in isrd; please report it with the command you ran", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Where the data lives and what its Table Schemas say.
+
+The Table Schemas in schemas/ are the one source of truth for structure; everything else
+(loader dtypes, Pandera schemas, the codebook, datapackage.json) is derived from them here.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_root() -> Path:
+    """The data shipped with the installed package, or the source checkout when run from one."""
+    bundled = PACKAGE_DIR / "_data"
+    if (bundled / "datapackage.json").is_file():
+        return bundled
+    checkout = PACKAGE_DIR.parents[1]
+    if (checkout / "datapackage.json").is_file():
+        return checkout
+    raise FileNotFoundError("no ISRD data found: the package was installed without its data")
+
+
+def resolve_root(path: str | Path | None) -> Path:
+    return default_root() if path is None else Path(path)
+
+
+@lru_cache(maxsize=None)
+def _read_json(path: Path, mtime: float) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_json(path: Path) -> dict:
+    return _read_json(path, path.stat().st_mtime)
+
+
+def datapackage(root: str | Path | None = None) -> dict:
+    return read_json(resolve_root(root) / "datapackage.json")
+
+
+def resources(root: str | Path | None = None) -> dict[str, dict]:
+    """Resource descriptors by name, in package order."""
+    return {r["name"]: r for r in datapackage(root)["resources"]}
+
+
+def table_schema(name: str, root: str | Path | None = None) -> dict:
+    """The Table Schema of a table, as a dict (a copy, so callers may change it)."""
+    root = resolve_root(root)
+    res = resources(root)
+    if name not in res:
+        raise KeyError(f"no table {name!r}; tables are: {', '.join(res)}")
+    schema = res[name]["schema"]
+    if isinstance(schema, str):
+        schema = read_json(root / schema)
+    return json.loads(json.dumps(schema))
+
+
+def field_names(schema: dict) -> list[str]:
+    return [f["name"] for f in schema["fields"]]
+
+
+def enum(field: dict) -> list[str] | None:
+    return field.get("constraints", {}).get("enum")
+
+
+def required(field: dict) -> bool:
+    return bool(field.get("constraints", {}).get("required"))
+
+
+def pandas_dtype(field: dict):
+    """The pandas dtype the loader gives a field (imports pandas only when asked)."""
+    import pandas as pd
+
+    if enum(field):
+        return pd.CategoricalDtype(enum(field), ordered=False)
+    return {
+        "string": pd.StringDtype(),
+        "integer": pd.Int64Dtype(),
+        "number": pd.Float64Dtype(),
+        "boolean": pd.BooleanDtype(),
+        "date": "datetime64[ns]",
+    }[field["type"]]
+
+
+def foreign_keys(schema: dict, table: str) -> list[tuple[str, str, str]]:
+    """(field, parent table, parent field) for each single-field foreign key."""
+    out = []
+    for fk in schema.get("foreignKeys", []):
+        ref = fk["reference"]
+        out.append((fk["fields"][0], ref["resource"] or table, ref["fields"][0]))
+    return out

@@ -15,7 +15,7 @@ from .problems import Problem
 
 FORMULA_START = ("=", "+", "-", "@")
 MAX_QUOTE_WORDS = 40
-EVIDENCED_TABLES = ("incidents", "actors", "claims", "attributions")
+EVIDENCED_TABLES = ("incidents", "casualty_reports", "actors", "claims", "attributions")
 _NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 

@@ -186,6 +186,13 @@ def _pandera_kind(check: str) -> str:
     return check
 
 
+def _shown(value) -> str | None:
+    """A cell value as text for a report; None when missing."""
+    import pandas as pd
+
+    return None if value is None or (not isinstance(value, str) and bool(pd.isna(value))) else str(value)
+
+
 def _pass_pandera(tables: dict[str, _Table], problems: list[Problem]) -> None:
     import pandera.pandas as pa
 
@@ -203,14 +210,12 @@ def _pass_pandera(tables: dict[str, _Table], problems: list[Problem]) -> None:
             cases = exc.failure_cases
         for case in cases.to_dict("records"):
             index, check, column = case.get("index"), str(case.get("check")), case.get("column")
-            line = t.lines[int(index)] if index is not None and index == index else 0
-            value = case.get("failure_case")
-            value = None if value is None or value != value else str(value)
+            line = t.lines[int(index)] if _shown(index) is not None else 0
+            value = _shown(case.get("failure_case"))
             if ":" in check and check.split(":")[0] in {r.name for r in rules}:
                 rule = rules[int(check.rsplit(":", 1)[1])]
-                cell = t.frame.at[int(index), rule.column] if index is not None else None
-                shown = None if cell is None or cell != cell else str(cell)
-                problems.append(Problem(t.name, line, rule.column, shown, rule.message, rule.hint, rule.kind))
+                cell = t.frame.at[int(index), rule.column] if _shown(index) is not None else None
+                problems.append(Problem(t.name, line, rule.column, _shown(cell), rule.message, rule.hint, rule.kind))
                 continue
             kind = _pandera_kind(check)
             field = _field(t.schema, column) if isinstance(column, str) else {}

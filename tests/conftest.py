@@ -1,0 +1,66 @@
+"""Fixtures: a scratch copy of the real data package that a test may break."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def pkg(tmp_path) -> Path:
+    """A copy of datapackage.json, schemas/ and data/ in a temporary folder."""
+    dest = tmp_path / "pkg"
+    dest.mkdir()
+    shutil.copy(ROOT / "datapackage.json", dest)
+    shutil.copytree(ROOT / "schemas", dest / "schemas")
+    shutil.copytree(ROOT / "data", dest / "data")
+    return dest
+
+
+def read(pkg: Path, table: str) -> list[list[str]]:
+    text = (pkg / "data" / f"{table}.csv").read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def write(pkg: Path, table: str, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    (pkg / "data" / f"{table}.csv").write_text(out.getvalue(), encoding="utf-8")
+
+
+def set_cell(pkg: Path, table: str, row: int, column: str, value: str) -> int:
+    """Set one cell (row 1 = first data row); return the file line it is on."""
+    rows = read(pkg, table)
+    rows[row][rows[0].index(column)] = value
+    write(pkg, table, rows)
+    return row + 1
+
+
+def cell(pkg: Path, table: str, row: int, column: str) -> str:
+    rows = read(pkg, table)
+    return rows[row][rows[0].index(column)]
+
+
+def append_row(pkg: Path, table: str, values: dict) -> int:
+    """Append a row (missing columns empty); return its file line."""
+    rows = read(pkg, table)
+    rows.append([values.get(c, "") for c in rows[0]])
+    write(pkg, table, rows)
+    return len(rows)
+
+
+def row_of(pkg: Path, table: str, column: str, value: str) -> int:
+    """The data row (1-based) whose column holds value."""
+    rows = read(pkg, table)
+    i = rows[0].index(column)
+    return next(n for n, r in enumerate(rows) if n and r[i] == value)

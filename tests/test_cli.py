@@ -1,0 +1,75 @@
+"""The isrd command: exit codes, plain-words output, never a traceback."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import set_cell
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "isrd.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def test_validate_clean_package_exits_0(root):
+    r = run("validate", str(root))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "valid" in r.stdout
+
+
+def test_validate_defaults_to_current_folder(pkg):
+    set_cell(pkg, "incidents", 1, "killed_best", "many")
+    r = run("validate", cwd=pkg)
+    assert r.returncode == 1
+    assert "data/incidents.csv, line 2, column killed_best" in r.stdout
+
+
+def test_summary_prints_counts(root):
+    r = run("summary", str(root))
+    assert r.returncode == 0, r.stdout + r.stderr
+    for heading in ("Rows per table:", "Incidents by year:", "Incidents by country:", "Incidents by type:",
+                    "Actors with most claims:"):
+        assert heading in r.stdout
+
+
+def test_summary_of_invalid_package_lists_problems(pkg):
+    set_cell(pkg, "claims", 1, "incident_id", "INC-9999")
+    r = run("summary", str(pkg))
+    assert r.returncode == 1 and "data/claims.csv, line 2, column incident_id" in r.stdout
+
+
+def garbage(pkg, kind):
+    if kind == "no folder":
+        return pkg / "nowhere"
+    if kind == "empty folder":
+        (pkg / "empty").mkdir()
+        return pkg / "empty"
+    if kind == "bad json":
+        (pkg / "datapackage.json").write_text("{not json")
+    if kind == "no resources":
+        (pkg / "datapackage.json").write_text("{}")
+    if kind == "schema missing":
+        (pkg / "schemas" / "claims.schema.json").unlink()
+    if kind == "csv missing":
+        (pkg / "data" / "claims.csv").unlink()
+    if kind == "binary csv":
+        (pkg / "data" / "claims.csv").write_bytes(bytes(range(256)) * 4)
+    if kind == "empty csv":
+        (pkg / "data" / "claims.csv").write_bytes(b"")
+    if kind == "unbalanced quote":
+        path = pkg / "data" / "sources.csv"
+        path.write_text(path.read_text() + '"SRC-9999,open quote\n')
+    return pkg
+
+
+@pytest.mark.parametrize("kind", ["no folder", "empty folder", "bad json", "no resources", "schema missing",
+                                  "csv missing", "binary csv", "empty csv", "unbalanced quote"])
+def test_bad_input_is_reported_without_traceback(pkg, kind):
+    r = run("validate", str(garbage(pkg, kind)))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    assert "problem(s)" in r.stdout

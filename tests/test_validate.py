@@ -1,0 +1,197 @@
+"""One test per validation rule: break the real package in one place and check the report
+names the table, the CSV line and the column."""
+from __future__ import annotations
+
+import pytest
+
+from isrd.validate import report, validate
+
+from conftest import append_row, cell, read, row_of, set_cell, write
+
+
+def only(problems, table, line, column):
+    """The problems reported at one place; fail with the whole report when there are none."""
+    found = [p for p in problems if (p.table, p.line, p.column) == (table, line, column)]
+    assert found, f"nothing reported at {table}:{line}:{column}; got:\n{report(problems)}"
+    return found
+
+
+def test_real_package_is_valid(root):
+    problems = validate(root)
+    assert problems == [], report(problems)
+
+
+@pytest.mark.parametrize("table,column,value,kind", [
+    ("incidents", "killed_best", "twelve", "type"),
+    ("incidents", "date_start", "2024-02-30", "type"),
+    ("incidents", "date_start", "22/03/2024", "type"),
+    ("incidents", "latitude", "55,8", "type"),
+    ("incidents", "suicide_attack", "yes", "type"),
+    ("incidents", "incident_type", "bombing", "enum"),
+    ("claims", "channel", "twitter", "enum"),
+    ("incidents", "name", "", "required"),
+    ("incidents", "incident_id", "INC-1", "pattern"),
+    ("sources", "url", "www.example.org", "pattern"),
+    ("incidents", "killed_low", "-1", "minimum"),
+    ("incidents", "latitude", "91", "maximum"),
+    ("incidents", "longitude", "-181", "minimum"),
+    ("incidents", "country", "XYZ", "iso3166"),
+    ("incidents", "target_nationality", "SUN", "iso3166"),
+    ("incidents", "summary", "=HYPERLINK(\"http://x\")", "no_formula"),
+    ("actors", "name", "@SUM(A1)", "no_formula"),
+    ("incidents", "date_end", "2099-01-01", "not_future"),
+    ("sources", "published", "2023-02-30", "real_date"),
+    ("sources", "published", "2099", "real_date"),
+])
+def test_cell_rules(pkg, table, column, value, kind):
+    line = set_cell(pkg, table, 1, column, value)
+    found = only(validate(pkg), table, line, column)
+    assert kind in {p.kind for p in found}, found
+    assert all(p.hint for p in found)
+
+
+def test_negative_number_text_is_not_a_formula(pkg):
+    set_cell(pkg, "incidents", 1, "notes", "-5")
+    assert validate(pkg) == []
+
+
+def test_na_like_text_is_text_not_missing(pkg):
+    set_cell(pkg, "incidents", 1, "admin1", "NA")
+    set_cell(pkg, "incidents", 1, "notes", "null")
+    assert validate(pkg) == []
+
+
+def test_duplicate_primary_key(pkg):
+    rows = read(pkg, "actors")
+    rows.append(list(rows[1]))
+    write(pkg, "actors", rows)
+    found = only(validate(pkg), "actors", len(rows), "actor_id")
+    assert any("line 2" in p.message for p in found), found
+
+
+def test_foreign_key(pkg):
+    line = set_cell(pkg, "claims", 1, "incident_id", "INC-9999")
+    found = only(validate(pkg), "claims", line, "incident_id")
+    assert any(p.kind == "foreign-key" and p.value == "INC-9999" for p in found)
+
+
+def test_self_referencing_foreign_key(pkg):
+    line = set_cell(pkg, "actors", 1, "parent_actor_id", "ACT-9999")
+    only(validate(pkg), "actors", line, "parent_actor_id")
+
+
+def test_citation_must_point_at_an_existing_record(pkg):
+    line = set_cell(pkg, "citations", 1, "record_id", "INC-9999")
+    found = only(validate(pkg), "citations", line, "record_id")
+    assert "INC-9999" in found[0].message
+
+
+def test_citation_field_must_exist_in_its_table(pkg):
+    line = set_cell(pkg, "citations", 1, "field", "no_such_field")
+    only(validate(pkg), "citations", line, "field")
+
+
+def test_every_record_needs_a_citation(pkg):
+    line = append_row(pkg, "actors", {"actor_id": "ACT-9998", "name": "Uncited group", "actor_type": "armed_group",
+                                      "status": "active"})
+    found = only(validate(pkg), "actors", line, "actor_id")
+    assert found[0].kind == "uncited"
+
+
+@pytest.mark.parametrize("measure", ["killed", "injured"])
+def test_low_best_high_order(pkg, measure):
+    set_cell(pkg, "incidents", 1, f"{measure}_low", "10")
+    set_cell(pkg, "incidents", 1, f"{measure}_best", "5")
+    line = set_cell(pkg, "incidents", 1, f"{measure}_high", "7")
+    problems = validate(pkg)
+    only(problems, "incidents", line, f"{measure}_best")  # low above best
+    only(problems, "incidents", line, f"{measure}_high")  # best above high
+
+
+def test_date_end_not_before_date_start(pkg):
+    start = cell(pkg, "incidents", 1, "date_start")
+    line = set_cell(pkg, "incidents", 1, "date_end", str(int(start[:4]) - 1) + start[4:])
+    found = only(validate(pkg), "incidents", line, "date_end")
+    assert found[0].kind == "date_order"
+
+
+def test_retraction_needs_a_reason(pkg):
+    line = set_cell(pkg, "incidents", 1, "status", "retracted")
+    set_cell(pkg, "incidents", 1, "status_reason", "")
+    only(validate(pkg), "incidents", line, "status_reason")
+
+
+def test_retraction_with_reason_is_valid(pkg):
+    set_cell(pkg, "incidents", 1, "status", "retracted")
+    set_cell(pkg, "incidents", 1, "status_reason", "Duplicate of another record.")
+    assert validate(pkg) == []
+
+
+def test_authenticity_judgement_needs_an_assessor(pkg):
+    set_cell(pkg, "claims", 1, "authenticity", "confirmed")
+    line = set_cell(pkg, "claims", 1, "authenticity_assessor_actor_id", "")
+    only(validate(pkg), "claims", line, "authenticity_assessor_actor_id")
+
+
+def test_quote_length(pkg):
+    line = set_cell(pkg, "citations", 1, "quote", " ".join(["word"] * 41))
+    only(validate(pkg), "citations", line, "quote")
+
+
+def test_missing_and_unexpected_columns_are_named(pkg):
+    rows = read(pkg, "claims")
+    i = rows[0].index("channel")
+    rows = [r[:i] + r[i + 1:] + ["x"] for r in rows]
+    rows[0][-1] = "colour"
+    write(pkg, "claims", rows)
+    found = only(validate(pkg), "claims", 1, "")
+    assert "missing column(s): channel" in found[0].message
+    assert "unexpected column(s): colour" in found[0].message
+
+
+def test_rows_with_too_many_or_too_few_cells(pkg):
+    rows = read(pkg, "sources")
+    rows[1] = rows[1] + ["extra"]
+    rows[2] = rows[2][:-2]
+    write(pkg, "sources", rows)
+    problems = validate(pkg)
+    assert "cells where the header has" in only(problems, "sources", 2, "")[0].message
+    only(problems, "sources", 3, "")
+
+
+def test_not_utf8(pkg):
+    path = pkg / "data" / "actors.csv"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[2] = lines[2].replace(",", ",Caf\u00e9 ", 1)
+    path.write_bytes("\n".join(lines).encode("latin-1"))
+    found = only(validate(pkg), "actors", 3, "")
+    assert "UTF-8" in found[0].message
+
+
+def test_byte_order_mark_and_crlf(pkg):
+    path = pkg / "data" / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    kinds = {p.kind for p in validate(pkg) if p.table == "sources"}
+    assert {"bom", "line-ends"} <= kinds
+
+
+def test_non_canonical_form_is_named(pkg):
+    row = next(n for n, r in enumerate(read(pkg, "incidents")) if n and r[read(pkg, "incidents")[0].index("latitude")])
+    line = set_cell(pkg, "incidents", row, "latitude", cell(pkg, "incidents", row, "latitude") + "0")
+    found = [p for p in validate(pkg) if p.kind == "canonical"]
+    assert [(p.table, p.line) for p in found] == [("incidents", line)]
+
+
+def test_all_errors_reported_at_once(pkg):
+    set_cell(pkg, "incidents", 1, "killed_best", "x")
+    set_cell(pkg, "claims", 1, "channel", "x")
+    set_cell(pkg, "sources", 1, "language", "English")
+    assert {p.table for p in validate(pkg)} >= {"incidents", "claims", "sources"}
+
+
+def test_problem_text_names_file_line_column_and_value(pkg):
+    line = set_cell(pkg, "incidents", 2, "killed_best", "12x")
+    text = str(only(validate(pkg), "incidents", line, "killed_best")[0])
+    assert text.startswith(f"data/incidents.csv, line {line}, column killed_best:")
+    assert "'12x'" in text and "->" in text

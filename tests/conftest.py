@@ -57,10 +57,3 @@ def append_row(pkg: Path, table: str, values: dict) -> int:
     rows.append([values.get(c, "") for c in rows[0]])
     write(pkg, table, rows)
     return len(rows)
-
-
-def row_of(pkg: Path, table: str, column: str, value: str) -> int:
-    """The data row (1-based) whose column holds value."""
-    rows = read(pkg, table)
-    i = rows[0].index(column)
-    return next(n for n, r in enumerate(rows) if n and r[i] == value)

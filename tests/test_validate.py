@@ -6,7 +6,7 @@ import pytest
 
 from isrd.validate import report, validate
 
-from conftest import append_row, cell, read, row_of, set_cell, write
+from conftest import append_row, cell, read, set_cell, write
 
 
 def only(problems, table, line, column):

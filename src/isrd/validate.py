@@ -28,8 +28,8 @@ _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 class _Table:
     """What pass 1 learnt of one table, for the later passes."""
 
-    def __init__(self, name: str, schema: dict):
-        self.name, self.schema = name, schema
+    def __init__(self, name: str, schema: dict, path: Path):
+        self.name, self.schema, self.path = name, schema, path
         self.frame = None
         self.lines: list[int] = []  # file line of each row in frame
         self.all_lines: list[int] = []  # file line of every data row, as frictionless counts rows
@@ -100,8 +100,7 @@ def _read_package(root: Path, problems: list[Problem]) -> dict[str, _Table]:
             problems.append(Problem(PACKAGE_FILE, 0, message=f"the schema of {name} cannot be read: {exc}",
                                     kind="package"))
             continue
-        tables[name] = _Table(name, schema)
-        tables[name].path = root / res.get("path", f"data/{name}.csv")
+        tables[name] = _Table(name, schema, root / res.get("path", f"data/{name}.csv"))
     return tables
 
 

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from generated import write_or_check
+
 ROOT = Path(__file__).resolve().parents[1]
 DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[ns]"}
 
@@ -54,17 +56,7 @@ def render(root: Path = ROOT) -> str:
 
 
 def main() -> int:
-    target = ROOT / "docs" / "codebook.md"
-    text = render()
-    if "--check" in sys.argv[1:]:
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            print("docs/codebook.md is out of date: run python scripts/build_codebook.py")
-            return 1
-        print("docs/codebook.md is up to date")
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}")
-    return 0
+    return write_or_check(ROOT / "docs" / "codebook.md", render(), "python scripts/build_codebook.py")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from generated import write_or_check
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,17 +39,7 @@ def render(root: Path = ROOT) -> str:
 
 
 def main() -> int:
-    target = ROOT / "datapackage.json"
-    text = render()
-    if "--check" in sys.argv[1:]:
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            print("datapackage.json is out of date: run python scripts/build_datapackage.py")
-            return 1
-        print("datapackage.json is up to date")
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}")
-    return 0
+    return write_or_check(ROOT / "datapackage.json", render(), "python scripts/build_datapackage.py")
 
 
 if __name__ == "__main__":

@@ -24,13 +24,15 @@ def _column_checks(field: dict) -> list:
     return checks
 
 
-def to_pandera(table: str, schema: dict) -> pa.DataFrameSchema:
-    """The Pandera schema of a table: dtypes, required fields, constraints, keys and row rules."""
+def to_pandera(table: str, schema: dict, rules: list | None = None) -> pa.DataFrameSchema:
+    """The Pandera schema of a table: dtypes, required fields, constraints, keys and row rules
+    (rules: the table's row_rules, when the caller already has them)."""
+    rules = row_rules(table, schema) if rules is None else rules
     columns = {
         f["name"]: pa.Column(sch.pandas_dtype(f), checks=_column_checks(f), nullable=not sch.required(f))
         for f in schema["fields"]
     }
     checks = [pa.Check(rule.ok, name=f"{rule.name}:{rule.column}:{i}")
-              for i, rule in enumerate(row_rules(table, schema))]
+              for i, rule in enumerate(rules)]
     return pa.DataFrameSchema(columns, checks=checks, unique=schema.get("primaryKey"),
                               strict=True, ordered=True, name=table)

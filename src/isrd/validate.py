@@ -202,8 +202,9 @@ def _pass_pandera(tables: dict[str, _Table], problems: list[Problem]) -> None:
         if t.frame is None:
             continue
         rules = row_rules(t.name, t.schema)
+        rule_names = {r.name for r in rules}
         try:
-            to_pandera(t.name, t.schema).validate(t.frame, lazy=True)
+            to_pandera(t.name, t.schema, rules).validate(t.frame, lazy=True)
             continue
         except pa.errors.SchemaErrors as exc:
             cases = exc.failure_cases
@@ -211,7 +212,7 @@ def _pass_pandera(tables: dict[str, _Table], problems: list[Problem]) -> None:
             index, check, column = case.get("index"), str(case.get("check")), case.get("column")
             line = t.lines[int(index)] if _shown(index) is not None else 0
             value = _shown(case.get("failure_case"))
-            if ":" in check and check.split(":")[0] in {r.name for r in rules}:
+            if ":" in check and check.split(":")[0] in rule_names:
                 rule = rules[int(check.rsplit(":", 1)[1])]
                 cell = t.frame.at[int(index), rule.column] if _shown(index) is not None else None
                 problems.append(Problem(t.name, line, rule.column, _shown(cell), rule.message, rule.hint, rule.kind))

@@ -152,8 +152,11 @@ def plain_rows(df) -> list[dict]:
 
 
 def cross_table(frames: dict, schemas: dict, lines: dict) -> list[Problem]:
-    """Rules across tables: what citations point at, and that every record is cited."""
-    problems = []
+    """Rules across tables: tolls follow from reports, scope rules hold, citations point at real records and cover every record."""
+    from .scope import scope_problems
+    from .tolls import toll_problems
+
+    problems = toll_problems(frames, lines) + scope_problems(frames, lines)
     cites = frames.get("citations")
     if cites is None:
         return problems

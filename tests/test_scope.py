@@ -1,0 +1,174 @@
+"""The scope rules of docs/scope.md that are code: casualty ranges follow from the reports by the
+documented rule, every core incident is tied to the Islamic State, every plot names who reports it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import isrd
+from isrd.scope import islamic_state_family
+from isrd.tolls import derive
+from isrd.validate import validate
+
+from conftest import append_row, read, set_cell, write
+from test_validate import only
+
+
+def report(killed=None, injured=None, on=None, kind="official", partial=False, status="active"):
+    return {"killed": killed, "injured": injured, "reported_on": dt.date.fromisoformat(on) if on else None,
+            "reporter_type": kind, "partial": partial, "status": status}
+
+
+def test_rule_takes_range_over_reports_and_best_from_the_latest():
+    got = derive([report(40, 100, "2024-03-22"), report(144, 551, "2024-03-30"), report(150, None, "2024-03-23", "independent")])
+    assert (got["killed_low"], got["killed_best"], got["killed_high"]) == (40, 144, 150)
+    assert (got["injured_low"], got["injured_best"], got["injured_high"]) == (100, 551, 551)
+
+
+def test_rule_ignores_perpetrator_partial_and_retracted_reports():
+    got = derive([report(6, on="2022-09-05"), report(25, on="2022-09-08", kind="perpetrator"),
+                  report(2, on="2022-09-09", partial=True), report(99, on="2022-09-10", status="retracted")])
+    assert (got["killed_low"], got["killed_best"], got["killed_high"]) == (6, 6, 6)
+
+
+def test_rule_counts_undated_reports_as_oldest_and_breaks_ties_upwards():
+    got = derive([report(130), report(90, on="2002-10-26"), report(119, on="2002-11-02"), report(115, on="2002-11-02")])
+    assert (got["killed_low"], got["killed_best"], got["killed_high"]) == (90, 119, 130)
+    assert derive([report(130)])["killed_best"] == 130
+
+
+def test_rule_leaves_ranges_empty_without_eligible_reports():
+    got = derive([report(224, kind="perpetrator")])
+    assert set(got.values()) == {None}
+
+
+def test_every_incident_range_in_the_data_follows_the_rule(root):
+    incidents, reports = isrd.load("incidents", root), isrd.load("casualty_reports", root)
+    from isrd.tolls import derive_all
+    derived = derive_all(incidents, reports)
+    with_reports = set(reports["incident_id"])
+    assert with_reports, "no casualty reports at all"
+    for row in incidents.itertuples():
+        for field, value in derived[row.incident_id].items():
+            have = getattr(row, field)
+            assert (None if pd.isna(have) else int(have)) == value, (row.incident_id, field)
+
+
+def _row_of(pkg, table, key, value):
+    rows = read(pkg, table)
+    col = rows[0].index(key)
+    return next(i for i, r in enumerate(rows) if i and r[col] == value)
+
+
+def test_validate_names_a_range_that_does_not_follow_the_reports(pkg):
+    row = _row_of(pkg, "incidents", "incident_id", "INC-0001")
+    line = set_cell(pkg, "incidents", row, "killed_best", "150")
+    found = only(validate(pkg), "incidents", line, "killed_best")
+    assert found[0].kind == "toll-derivation"
+    assert "149" in found[0].message
+
+
+def test_validate_names_a_report_that_changes_the_range(pkg):
+    """Adding a higher toll for an incident without updating its range is caught on the incident."""
+    row = _row_of(pkg, "incidents", "incident_id", "INC-0001")
+    append_row(pkg, "casualty_reports", {"report_id": "CAS-9999", "incident_id": "INC-0001", "reported_on": "2026-06-01",
+                                         "killed": "151", "reporter": "test", "reporter_type": "official", "partial": "false",
+                                         "source_id": "SRC-0001", "status": "active"})
+    append_row(pkg, "citations", {"citation_id": "CIT-99999", "record_table": "casualty_reports", "record_id": "CAS-9999",
+                                  "source_id": "SRC-0001", "quote": "a test quote", "status": "active"})
+    problems = validate(pkg)
+    assert {p.column for p in problems if p.kind == "toll-derivation"} == {"killed_best", "killed_high"}
+    assert all(p.line == row + 1 for p in problems if p.kind == "toll-derivation")
+
+
+def test_perpetrator_figure_never_enters_the_range(pkg):
+    append_row(pkg, "casualty_reports", {"report_id": "CAS-9999", "incident_id": "INC-0001", "reported_on": "2026-06-01",
+                                         "killed": "500", "reporter": "Amaq", "reporter_type": "perpetrator", "partial": "false",
+                                         "source_id": "SRC-0001", "status": "active"})
+    append_row(pkg, "citations", {"citation_id": "CIT-99999", "record_table": "casualty_reports", "record_id": "CAS-9999",
+                                  "source_id": "SRC-0001", "quote": "a test quote", "status": "active"})
+    assert validate(pkg) == []
+
+
+def _core_incident_without_islamic_state(pkg):
+    """Cut every tie between one core incident and the Islamic State family; return its file line."""
+    frames = isrd.load_all(pkg)
+    family = islamic_state_family(frames["actors"])
+    iid = "INC-0001"
+    links = read(pkg, "incident_actors")
+    write(pkg, "incident_actors", [r for r in links if not (r[0] == iid and r[1] in family)])
+    for table, who in (("claims", "claimant_actor_id"), ("attributions", "attributed_actor_id")):
+        rows = read(pkg, table)
+        inc, actor, status = rows[0].index("incident_id"), rows[0].index(who), rows[0].index("status")
+        for r in rows[1:]:
+            if r[inc] == iid and r[actor] in family:
+                r[status], r[status + 1] = "retracted", "test"
+        write(pkg, table, rows)
+    return _row_of(pkg, "incidents", "incident_id", iid) + 1
+
+
+def test_core_incident_needs_an_islamic_state_actor(pkg):
+    line = _core_incident_without_islamic_state(pkg)
+    found = only(validate(pkg), "incidents", line, "scope")
+    assert found[0].kind == "scope-core"
+
+
+def test_context_incident_needs_no_islamic_state_actor(pkg):
+    line = _core_incident_without_islamic_state(pkg)
+    set_cell(pkg, "incidents", line - 1, "scope", "context")
+    assert [p for p in validate(pkg) if p.kind == "scope-core"] == []
+
+
+def test_every_core_incident_in_the_data_is_tied_to_the_islamic_state(root):
+    frames = isrd.load_all(root)
+    family = islamic_state_family(frames["actors"])
+    assert {"ACT-0001", "ACT-0002", "ACT-0003"} <= family
+    assert "ACT-0022" not in family  # the Taliban are not part of it
+    core = frames["incidents"].query("scope == 'core' and status == 'active'")["incident_id"]
+    assert len(core) > 0
+    tied = set(frames["incident_actors"].query("role != 'target' and role != 'reporting_body'")
+               .loc[lambda d: d["actor_id"].isin(family), "incident_id"])
+    tied |= set(frames["claims"].loc[frames["claims"]["claimant_actor_id"].isin(family), "incident_id"])
+    tied |= set(frames["attributions"].loc[frames["attributions"]["attributed_actor_id"].isin(family)
+                                           & frames["attributions"]["stance"].isin(["asserts", "suspects"]), "incident_id"])
+    assert set(core) <= tied
+
+
+def test_plot_needs_a_reporting_body(pkg):
+    iid = "INC-0002"
+    write(pkg, "incident_actors", [r for r in read(pkg, "incident_actors") if not (r[0] == iid and r[2] == "reporting_body")])
+    line = _row_of(pkg, "incidents", "incident_id", iid) + 1
+    found = only(validate(pkg), "incidents", line, "incident_type")
+    assert found[0].kind == "plot-reporting-body"
+
+
+@pytest.mark.parametrize("incident_type,value,ok", [
+    ("foiled_plot", "", False), ("foiled_plot", "false", True), ("attack", "true", False), ("attack", "", True)])
+def test_security_service_only_is_stated_for_plots_alone(pkg, incident_type, value, ok):
+    row = _row_of(pkg, "incidents", "incident_id", "INC-0002")
+    set_cell(pkg, "incidents", row, "incident_type", incident_type)
+    set_cell(pkg, "incidents", row, "security_service_only", value)
+    found = [p for p in validate(pkg) if p.column == "security_service_only"]
+    assert (found == []) == ok, found
+
+
+def test_security_service_only_needs_a_security_service_reporting(pkg):
+    iid = "INC-0002"
+    rows = read(pkg, "incident_actors")
+    for r in rows:
+        if r[0] == iid and r[2] == "reporting_body":
+            r[1] = "ACT-0007"  # the President, not a security service
+    write(pkg, "incident_actors", rows)
+    line = _row_of(pkg, "incidents", "incident_id", iid) + 1
+    assert only(validate(pkg), "incidents", line, "security_service_only")[0].kind == "plot-account"
+
+
+def test_every_plot_in_the_data_names_its_reporting_body(root):
+    frames = isrd.load_all(root)
+    plots = frames["incidents"].query("incident_type == 'foiled_plot' and status == 'active'")
+    assert len(plots) > 0
+    reporting = set(frames["incident_actors"].query("role == 'reporting_body'")["incident_id"])
+    assert set(plots["incident_id"]) <= reporting
+    assert plots["security_service_only"].notna().all()

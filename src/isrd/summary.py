@@ -12,6 +12,24 @@ def _counts(series, top: int | None = None) -> list[tuple[str, int]]:
     return items[:top] if top else items
 
 
+def _share(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({100 * part / whole:.0f}%)" if whole else "0 of 0"
+
+
+def _coverage_lines(frames: dict) -> list[str]:
+    from .coverage import coverage
+
+    c = coverage(frames)
+    out = ["Coverage:",
+           f"  incidents with two or more independent sources  {_share(c['two_independent_sources'], c['incidents'])}",
+           f"  tolls given as a range (low < high)             {_share(c['toll_with_range'], c['with_toll'])}",
+           f"  plots known only from a security service        {_share(c['plots_security_service_only'], c['plots'])}"]
+    if c["single_source"]:
+        shown = ", ".join(c["single_source"][:12]) + (" ..." if len(c["single_source"]) > 12 else "")
+        out.append(f"  incidents with fewer than two: {shown}")
+    return out
+
+
 def summary(path: str | Path | None = None) -> str:
     frames = load_all(path)
     out = ["Rows per table:"]
@@ -25,6 +43,7 @@ def summary(path: str | Path | None = None) -> str:
         out.append(f"Incidents {title}:")
         rows = sorted(_counts(series)) if title == "by year" else _counts(series)
         out += [f"  {key:<16} {n:>6}" for key, n in rows]
+    out += _coverage_lines(frames)
     claims = frames["claims"]
     names = frames["actors"].set_index("actor_id")["name"]
     claimants = claims.loc[claims["status"] == "active", "claimant_actor_id"].map(names)

@@ -1,0 +1,49 @@
+"""The coverage figures that isrd summary prints."""
+from __future__ import annotations
+
+import isrd
+from isrd.coverage import coverage, independent_outlets, outlet
+from isrd.summary import summary
+
+from conftest import read, write
+
+
+def src(publisher="", url="", sid="SRC-0001"):
+    return {"publisher": publisher, "url": url, "source_id": sid}
+
+
+def test_outlet_merges_pages_of_one_publisher():
+    assert outlet(src("BBC News")) == outlet(src("BBC News (via pl.net)")) == "bbc news"
+    assert outlet(src("The Guardian")) == outlet(src("Guardian"))
+    assert outlet(src("", "https://www.rferl.org/a/1.html")) == outlet(src("", "https://rferl.org/a/2.html"))
+    assert outlet(src("Reuters")) != outlet(src("AP"))
+
+
+def test_group_media_is_not_an_independent_source(pkg):
+    frames = isrd.load_all(pkg)
+    before = independent_outlets(frames)["INC-0001"]
+    rows = read(pkg, "sources")
+    t = rows[0].index("source_type")
+    for r in rows[1:]:
+        r[t] = "group_media"
+    write(pkg, "sources", rows)
+    assert independent_outlets(isrd.load_all(pkg)).get("INC-0001", set()) == set()
+    assert len(before) >= 2
+
+
+def test_coverage_counts_agree_with_the_tables(root):
+    frames = isrd.load_all(root)
+    c = coverage(frames)
+    active = frames["incidents"].query("status == 'active'")
+    assert c["incidents"] == len(active)
+    assert c["two_independent_sources"] + len(c["single_source"]) == c["incidents"]
+    assert c["with_toll"] == active["killed_best"].notna().sum()
+    assert 0 <= c["toll_with_range"] <= c["with_toll"]
+    assert c["plots"] == (active["incident_type"] == "foiled_plot").sum()
+
+
+def test_summary_reports_coverage(root):
+    text = summary(root)
+    c = coverage(isrd.load_all(root))
+    assert f"{c['two_independent_sources']} of {c['incidents']}" in text
+    assert f"{c['toll_with_range']} of {c['with_toll']}" in text

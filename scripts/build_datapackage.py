@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generate datapackage.json from schemas/package.json and the Table Schemas in schemas/.
+"""Generate datapackage.json from schemas/package.json, the Table Schemas in schemas/ and the data
+(the bytes and sha256 hash of each CSV file).
 
 Never edit datapackage.json by hand: edit schemas/ and run this script. The tests fail when the
 committed datapackage.json differs from what this script writes.
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 from generated import write_or_check
+
+from isrd.schema import integrity
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +33,7 @@ def build(root: Path = ROOT) -> dict:
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "schema": f"schemas/{name}.schema.json",
+            **integrity(root / "data" / f"{name}.csv"),
         })
     return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", **meta, "resources": resources}
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+
+from isrd.schema import integrity
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,9 +36,20 @@ def read(pkg: Path, table: str) -> list[list[str]]:
 
 
 def write(pkg: Path, table: str, rows: list[list[str]]) -> None:
+    """Write a table and regenerate datapackage.json's bytes and hash, as a contributor would."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     (pkg / "data" / f"{table}.csv").write_text(out.getvalue(), encoding="utf-8")
+    refresh(pkg)
+
+
+def refresh(pkg: Path) -> None:
+    """Record the current bytes and sha256 of every data file in pkg/datapackage.json."""
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if (pkg / res["path"]).is_file():
+            res.update(integrity(pkg / res["path"]))
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def set_cell(pkg: Path, table: str, row: int, column: str, value: str) -> int:

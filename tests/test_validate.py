@@ -195,3 +195,20 @@ def test_problem_text_names_file_line_column_and_value(pkg):
     text = str(only(validate(pkg), "incidents", line, "killed_best")[0])
     assert text.startswith(f"data/incidents.csv, line {line}, column killed_best:")
     assert "'12x'" in text and "->" in text
+
+
+def test_csv_edited_after_datapackage_was_generated(pkg):
+    path = pkg / "data" / "actors.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Islamic State,", "Islamic State (IS),", 1), encoding="utf-8")
+    found = only(validate(pkg), "datapackage.json", 0, "")
+    assert found[0].kind == "stale-datapackage"
+    assert "actors.csv" in found[0].message and "build_datapackage.py" in found[0].hint
+
+
+def test_regenerated_datapackage_is_valid_again(pkg):
+    from conftest import refresh
+
+    path = pkg / "data" / "actors.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Islamic State,", "Islamic State (IS),", 1), encoding="utf-8")
+    refresh(pkg)
+    assert validate(pkg) == []

@@ -57,6 +57,14 @@ def table_schema(name: str, root: str | Path | None = None) -> dict:
     return json.loads(json.dumps(schema))
 
 
+def integrity(path: Path) -> dict:
+    """The bytes and sha256 hash that datapackage.json records for a data file (Data Package v2 form)."""
+    import hashlib
+
+    raw = Path(path).read_bytes()
+    return {"bytes": len(raw), "hash": "sha256:" + hashlib.sha256(raw).hexdigest()}
+
+
 def field_names(schema: dict) -> list[str]:
     return [f["name"] for f in schema["fields"]]
 

@@ -33,11 +33,33 @@ def test_frictionless_cli_validates_the_package(root):
     assert r.returncode == 0, r.stdout[-3000:]
 
 
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+
+
 def test_versions_agree(root):
+    """One SemVer version in schemas/package.json, datapackage.json, the installed package,
+    CITATION.cff, .zenodo.json and the newest CHANGELOG section."""
+    from importlib.metadata import version
+
+    source = json.loads((root / "schemas" / "package.json").read_text())["version"]
+    assert SEMVER.fullmatch(source), source
     package = json.loads((root / "datapackage.json").read_text())["version"]
-    pyproject = re.search(r'^version = "([^"]+)"', (root / "pyproject.toml").read_text(), re.M).group(1)
-    citation = re.search(r"^version: ?\"?([^\"\n]+)\"?", (root / "CITATION.cff").read_text(), re.M).group(1)
-    assert package == pyproject == citation
+    citation = re.search(r'^version: "([^"]+)"', (root / "CITATION.cff").read_text(), re.M).group(1)
+    zenodo = json.loads((root / ".zenodo.json").read_text())["version"]
+    changelog = re.search(r"^## \[?(\d+\.\d+\.\d+)", (root / "CHANGELOG.md").read_text(), re.M).group(1)
+    assert source == package == citation == zenodo == changelog == version("isrd")
+
+
+def test_pyproject_takes_its_version_from_the_package_metadata(root):
+    text = (root / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in text and 'path = "schemas/package.json"' in text
+    assert not re.search(r"^version\s*=", text, re.M)
+
+
+def test_citation_files_are_generated(root):
+    r = subprocess.run([sys.executable, str(root / "scripts" / "build_citation.py"), "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout
 
 
 def test_founding_article_quotes_are_verbatim(root):
@@ -57,6 +79,8 @@ socket.create_connection = refuse
 import isrd
 frames = isrd.load_all()
 assert isrd.__file__.startswith(sys.prefix), isrd.__file__
+assert isrd.__version__ == isrd.cite("cff").split('version: "')[1].split('"')[0]
+assert isrd.__version__ in isrd.cite("bibtex") and isrd.__version__ in isrd.cite()
 print({name: len(df) for name, df in frames.items()})
 """
 
@@ -80,3 +104,18 @@ def test_wheel_installs_and_loads_offline_in_fresh_venv(root, tmp_path):
     assert counts["incidents"] > 0 and set(counts) >= {"incidents", "actors", "claims", "sources", "citations"}
     r = subprocess.run([str(venv / "bin" / "isrd"), "validate"], cwd=elsewhere, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.slow
+def test_citation_cff_is_valid_under_cffconvert(root, tmp_path):
+    """cffconvert pins jsonschema<4, which frictionless cannot use: it gets a venv of its own."""
+    venv = tmp_path / "cff"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "cffconvert>=2,<3"],
+                   check=True, capture_output=True)
+    r = subprocess.run([str(venv / "bin" / "cffconvert"), "--validate", "--infile", str(root / "CITATION.cff")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run([str(venv / "bin" / "cffconvert"), "--format", "bibtex", "--infile", str(root / "CITATION.cff")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "ISRD" in r.stdout, r.stderr

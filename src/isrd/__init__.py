@@ -5,12 +5,13 @@ frictionless and pandera only when validating.
 """
 from __future__ import annotations
 
+from .cite import cite
 from .load import load, load_all, tables, write
 from .problems import DataError, Problem
 from .schema import table_schema
 from .validate import validate
 
-__all__ = ["load", "load_all", "tables", "table_schema", "write", "validate", "DataError", "Problem",
+__all__ = ["load", "load_all", "tables", "table_schema", "write", "validate", "cite", "DataError", "Problem",
            "__version__"]
 
 

@@ -1,4 +1,4 @@
-"""The isrd command: isrd summary | isrd validate [PATH]."""
+"""The isrd command: isrd validate | summary | cite | diff | export."""
 from __future__ import annotations
 
 import argparse
@@ -20,8 +20,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: this folder, else the installed data)")
     p = sub.add_parser("summary", help="validate, then print what the dataset holds")
     p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
+    p = sub.add_parser("cite", help="print how to cite this version of ISRD")
+    p.add_argument("--format", choices=["apa", "bibtex", "cff"], default="apa")
+    p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "cite":
+            from .cite import cite
+
+            print(cite(args.format, _root(args.path)))
+            return 0
         from .validate import report, validate
 
         root = _root(args.path)

@@ -27,6 +27,8 @@ def pkg(tmp_path) -> Path:
     shutil.copy(ROOT / "datapackage.json", dest)
     shutil.copytree(ROOT / "schemas", dest / "schemas")
     shutil.copytree(ROOT / "data", dest / "data")
+    if (ROOT / "releases").is_dir():
+        shutil.copytree(ROOT / "releases", dest / "releases")
     return dest
 
 

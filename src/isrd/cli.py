@@ -23,8 +23,21 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("cite", help="print how to cite this version of ISRD")
     p.add_argument("--format", choices=["apa", "bibtex", "cff"], default="apa")
     p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
+    p = sub.add_parser("diff", help="row-level changes between two versions (package folders or git refs)")
+    p.add_argument("old", help="package folder or git ref, e.g. v0.1.0 or main")
+    p.add_argument("new", nargs="?", default=".", help="package folder or git ref (default: this folder)")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     args = parser.parse_args(argv)
     try:
+        if args.command == "diff":
+            from .diff import DiffError, diff, render
+
+            try:
+                print(render(diff(args.old, args.new), args.format), end="")
+            except DiffError as exc:
+                print(f"isrd diff: {exc}", file=sys.stderr)
+                return 1
+            return 0
         if args.command == "cite":
             from .cite import cite
 

@@ -274,7 +274,7 @@ def _merge(problems: list[Problem]) -> list[Problem]:
     unreadable = {(p.table, p.line, p.column) for p in problems if p.kind in ("type", "enum")}
     seen, out = set(), []
     for p in problems:
-        key = (p.table, p.line, p.column, p.kind)
+        key = (p.table, p.line, p.column, p.kind, p.value if p.line == 0 else None)
         if p.kind == "required" and key[:3] in unreadable:
             continue  # the cell is not empty: it could not be read, which is already reported
         if key not in seen:
@@ -299,6 +299,10 @@ def validate(path: str | Path | None = None) -> list[Problem]:
     ready = {n: t for n, t in tables.items() if t.frame is not None}
     problems.extend(cross_table({n: t.frame for n, t in ready.items()}, {n: t.schema for n, t in ready.items()},
                                 {n: t.lines for n, t in ready.items()}))
+    from .registry import registry_problems
+
+    problems.extend(registry_problems(root, {n: t.frame for n, t in ready.items()}, {n: t.schema for n, t in ready.items()},
+                                      {n: t.lines for n, t in ready.items()}))
     _pass_round_trip(tables, problems, {p.table for p in problems})
     return _merge(problems)
 

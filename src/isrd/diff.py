@@ -1,0 +1,213 @@
+"""What changed in the data between two versions: ``isrd diff OLD NEW``.
+
+OLD and NEW are package folders or git refs of the repository in the current folder. Rows are matched
+by each table's primary key (from its Table Schema); csv-diff does the row comparison, this module adds
+what it lacks: git refs, composite keys, retractions told apart from other edits, readable labels and the
+three output formats (text, markdown for a pull request or the changelog, json for tools).
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema as sch
+
+FORMATS = ("text", "markdown", "json")
+LABELS = {"incidents": "name", "actors": "name", "sources": "title", "claims": "summary", "attributions": "summary"}
+PACKAGE_PARTS = ("datapackage.json", "schemas", "data")
+
+
+@dataclass
+class TableDiff:
+    table: str
+    added: list[dict] = field(default_factory=list)  # {"id", "label"}
+    removed: list[dict] = field(default_factory=list)  # {"id", "label"}
+    retracted: list[dict] = field(default_factory=list)  # {"id", "label", "reason"}
+    changed: list[dict] = field(default_factory=list)  # {"id", "field", "old", "new"}
+    columns_added: list[str] = field(default_factory=list)
+    columns_removed: list[str] = field(default_factory=list)
+    rows_old: int = 0
+    rows_new: int = 0
+
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.retracted or self.changed
+                    or self.columns_added or self.columns_removed)
+
+
+@dataclass
+class PackageDiff:
+    old: str
+    new: str
+    old_version: str
+    new_version: str
+    tables: list[TableDiff]
+
+
+class DiffError(ValueError):
+    """OLD or NEW is neither a package folder nor a git ref."""
+
+
+@contextlib.contextmanager
+def package_at(spec: str | Path, repo: str | Path = "."):
+    """A folder holding the package: spec itself if it is one, else the package files at git ref spec."""
+    path = Path(spec)
+    if (path / "datapackage.json").is_file():
+        yield path
+        return
+    try:
+        top = subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
+                       capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        raise DiffError(f"{spec} is neither a folder holding datapackage.json nor a git ref of this repository") from None
+    archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", str(spec), *PACKAGE_PARTS],
+                             capture_output=True)
+    if archive.returncode != 0:
+        raise DiffError(f"git ref {spec} holds no data package: {archive.stderr.decode(errors='replace').strip()}")
+    with tempfile.TemporaryDirectory(prefix="isrd-diff-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tmp, filter="data")
+            else:  # Python < 3.11.4; the archive comes from this repository's own git
+                tar.extractall(tmp)
+        yield Path(tmp)
+
+
+def _rows(root: Path, table: str, resources: dict) -> tuple[dict[str, dict], list[str]]:
+    """Rows keyed by primary key (parts joined with ' / '), as text exactly as in the file."""
+    res = resources.get(table)
+    if res is None:
+        return {}, []
+    schema = sch.table_schema(table, root)
+    key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+    path = root / res["path"]
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = {" / ".join(r[k] for k in key): r for r in reader}
+        return rows, list(reader.fieldnames or [])
+
+
+def _label(table: str, row: dict) -> str:
+    text = row.get(LABELS.get(table, ""), "") or ""
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _compare(previous: dict, current: dict) -> dict:
+    from csv_diff import compare
+
+    if previous and current:
+        return compare(previous, current)
+    return {"added": list(current.values()), "removed": list(previous.values()), "changed": [],
+            "columns_added": [], "columns_removed": []}
+
+
+def diff_tables(old_root: Path, new_root: Path) -> list[TableDiff]:
+    old_res, new_res = sch.resources(old_root), sch.resources(new_root)
+    out = []
+    for table in list(new_res) + [t for t in old_res if t not in new_res]:
+        old_rows, old_cols = _rows(old_root, table, old_res)
+        new_rows, new_cols = _rows(new_root, table, new_res)
+        schema = sch.table_schema(table, new_root if table in new_res else old_root)
+        key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+
+        def key_of(row):
+            return " / ".join(row.get(k, "") for k in key)
+
+        result = _compare(old_rows, new_rows)
+        d = TableDiff(table, rows_old=len(old_rows), rows_new=len(new_rows),
+                      columns_added=[c for c in new_cols if c not in old_cols],
+                      columns_removed=[c for c in old_cols if c not in new_cols])
+        d.added = [{"id": key_of(r), "label": _label(table, r)} for r in result["added"]]
+        d.removed = [{"id": key_of(r), "label": _label(table, r)} for r in result["removed"]]
+        for change in result["changed"]:
+            rid = change["key"]
+            fields = change["changes"]
+            status = fields.get("status")
+            if status and status[1] == "retracted":
+                d.retracted.append({"id": rid, "label": _label(table, new_rows[rid]),
+                                    "reason": new_rows[rid].get("status_reason", "")})
+            for name in [c for c in new_cols if c in fields]:
+                d.changed.append({"id": rid, "field": name, "old": fields[name][0], "new": fields[name][1]})
+        out.append(d)
+    return out
+
+
+def diff(old: str | Path, new: str | Path, repo: str | Path = ".") -> PackageDiff:
+    """Row-level differences between two package folders or git refs."""
+    with package_at(old, repo) as old_root, package_at(new, repo) as new_root:
+        return PackageDiff(str(old), str(new), sch.datapackage(old_root).get("version", "?"),
+                           sch.datapackage(new_root).get("version", "?"), diff_tables(old_root, new_root))
+
+
+def _counts(d: TableDiff) -> str:
+    return (f"{d.rows_old} -> {d.rows_new} rows: {len(d.added)} added, {len(d.retracted)} retracted, "
+            f"{len(d.removed)} removed, {len({c['id'] for c in d.changed})} changed")
+
+
+def to_text(p: PackageDiff) -> str:
+    out = [f"ISRD diff {p.old} ({p.old_version}) -> {p.new} ({p.new_version})"]
+    for d in p.tables:
+        out.append(f"\n{d.table}: {_counts(d)}")
+        out += [f"  column added: {c}" for c in d.columns_added]
+        out += [f"  column removed: {c}" for c in d.columns_removed]
+        out += [f"  + {r['id']}  {r['label']}".rstrip() for r in d.added]
+        out += [f"  x {r['id']}  retracted: {r['reason']}" for r in d.retracted]
+        out += [f"  - {r['id']}  {r['label']} (removed: a released record must be retracted instead)" for r in d.removed]
+        out += [f"  ~ {c['id']}  {c['field']}: {c['old']!r} -> {c['new']!r}" for c in d.changed]
+    return "\n".join(out) + "\n"
+
+
+def _md(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(p: PackageDiff, limit: int = 200) -> str:
+    out = [f"### ISRD data changes: {p.old_version} -> {p.new_version}", "",
+           f"`{p.old}` -> `{p.new}`", "",
+           "| table | rows before | rows after | added | retracted | removed | records changed |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for d in p.tables:
+        out.append(f"| {d.table} | {d.rows_old} | {d.rows_new} | {len(d.added)} | {len(d.retracted)} | "
+                   f"{len(d.removed)} | {len({c['id'] for c in d.changed})} |")
+    for d in p.tables:
+        if d.empty():
+            continue
+        out += ["", f"#### {d.table}"]
+        out += [f"- column added: `{c}`" for c in d.columns_added]
+        out += [f"- column removed: `{c}`" for c in d.columns_removed]
+        if d.removed:
+            out.append(f"- **removed** (a released record must be retracted, not deleted): "
+                       + ", ".join(f"`{r['id']}`" for r in d.removed))
+        out += [f"- retracted `{r['id']}`: {_md(r['reason'])}" for r in d.retracted]
+        if d.added:
+            out += ["", f"<details><summary>{len(d.added)} added</summary>", ""]
+            out += [f"- `{r['id']}` {_md(r['label'])}".rstrip() for r in d.added[:limit]]
+            if len(d.added) > limit:
+                out.append(f"- ... and {len(d.added) - limit} more")
+            out += ["", "</details>"]
+        if d.changed:
+            out += ["", "| id | field | old | new |", "|---|---|---|---|"]
+            out += [f"| `{c['id']}` | {c['field']} | {_md(c['old'])} | {_md(c['new'])} |" for c in d.changed[:limit]]
+            if len(d.changed) > limit:
+                out.append(f"\n... and {len(d.changed) - limit} more changed fields")
+    return "\n".join(out) + "\n"
+
+
+def to_json(p: PackageDiff) -> str:
+    body = {"old": {"ref": p.old, "version": p.old_version}, "new": {"ref": p.new, "version": p.new_version},
+            "tables": {d.table: {k: v for k, v in d.__dict__.items() if k != "table"} for d in p.tables}}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(p: PackageDiff, format: str = "text") -> str:
+    if format not in FORMATS:
+        raise ValueError(f"unknown diff format {format!r}; use one of: {', '.join(FORMATS)}")
+    return {"text": to_text, "markdown": to_markdown, "json": to_json}[format](p)

@@ -8,6 +8,7 @@ from .rules import plain_rows
 ISLAMIC_STATE = "ACT-0001"  # the root of the Islamic State family of actors: its provinces and media are its descendants
 PERPETRATOR_ROLES = {"perpetrator", "suspected_perpetrator", "directing_entity"}
 BLAMING_STANCES = {"asserts", "suspects"}
+SECURITY_APPARATUS = {"security_service", "government_body", "military"}  # who can be a plot's only, unverified account
 
 
 def islamic_state_family(actors) -> set[str]:
@@ -69,8 +70,10 @@ def scope_problems(frames: dict, lines: dict) -> list[Problem]:
             problems.append(Problem("incidents", line, "security_service_only", "true" if row["security_service_only"] else "false",
                                     "applies to plots and failed attacks only", "leave it empty for an attack", "plot-account"))
         if plot and row["security_service_only"] is True and not any(
-                actor_type.get(a) == "security_service" for a in reporting.get(iid, ())):
+                actor_type.get(a) in SECURITY_APPARATUS for a in reporting.get(iid, ())):
             problems.append(Problem("incidents", line, "security_service_only", "true",
-                                    "the plot is marked security-service-only but no security service is its reporting body",
-                                    "link the security service in incident_actors with role reporting_body", "plot-account"))
+                                    "the plot is marked security-service-only but its reporting body is not a security "
+                                    "service or the authority commanding one",
+                                    "link the security service in incident_actors with role reporting_body, or set false "
+                                    "if a court or independent source reports the plot", "plot-account"))
     return problems

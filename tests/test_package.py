@@ -119,3 +119,17 @@ def test_citation_cff_is_valid_under_cffconvert(root, tmp_path):
     r = subprocess.run([str(venv / "bin" / "cffconvert"), "--format", "bibtex", "--infile", str(root / "CITATION.cff")],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "ISRD" in r.stdout, r.stderr
+
+
+def test_ci_workflow_runs_the_ci_command_and_posts_the_diff(root):
+    text = (root / ".github" / "workflows" / "ci.yml").read_text()
+    assert "bash .ci/run" in text
+    assert "isrd diff" in text and "--format markdown" in text and "GITHUB_STEP_SUMMARY" in text
+    assert (root / ".github" / "pull_request_template.md").is_file()
+    assert "body:" in (root / ".github" / "ISSUE_TEMPLATE" / "data-error.yml").read_text()
+
+
+def test_contributing_commands_exist(root):
+    text = (root / "CONTRIBUTING.md").read_text()
+    for script in re.findall(r"scripts/[\w.]+", text):
+        assert (root / script).is_file(), script

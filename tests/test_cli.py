@@ -73,3 +73,26 @@ def test_bad_input_is_reported_without_traceback(pkg, kind):
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Traceback" not in r.stdout + r.stderr
     assert "problem(s)" in r.stdout
+
+
+def test_export_command_writes_a_database_and_refuses_to_overwrite(tmp_path, root, capsys):
+    import sqlite3
+
+    from isrd.cli import main
+
+    dest = tmp_path / "isrd.sqlite"
+    assert main(["export", "--format", "sqlite", str(dest), str(root)]) == 0
+    with sqlite3.connect(dest) as con:
+        assert con.execute("select count(*) from incidents").fetchone()[0] > 100
+    assert main(["export", "--format", "sqlite", str(dest), str(root)]) == 1
+    assert "--overwrite" in capsys.readouterr().err
+    assert main(["export", "--format", "sqlite", "--overwrite", str(dest), str(root)]) == 0
+
+
+def test_cite_command_prints_the_installed_version(root, capsys):
+    import isrd
+    from isrd.cli import main
+
+    assert main(["cite", "--format", "bibtex", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("@misc{isrd_") and isrd.cite("bibtex", root) in out

@@ -27,8 +27,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("old", help="package folder or git ref, e.g. v0.1.0 or main")
     p.add_argument("new", nargs="?", default=".", help="package folder or git ref (default: this folder)")
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p = sub.add_parser("export", help="write the tables as Parquet, SQLite, DuckDB or CSV")
+    p.add_argument("--format", choices=["parquet", "sqlite", "duckdb", "csv"], required=True)
+    p.add_argument("--overwrite", action="store_true", help="replace an existing database file")
+    p.add_argument("dest", help="a folder (parquet, csv) or a database file (sqlite, duckdb)")
+    p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "export":
+            from .export import export
+
+            try:
+                files = export(args.format, args.dest, _root(args.path), overwrite=args.overwrite)
+            except (FileExistsError, ImportError) as exc:
+                print(f"isrd export: {exc}", file=sys.stderr)
+                if isinstance(exc, ImportError):
+                    print("isrd export: install the export extras with pip install 'isrd[export]'", file=sys.stderr)
+                return 1
+            print("\n".join(map(str, files)))
+            return 0
         if args.command == "diff":
             from .diff import DiffError, diff, render
 

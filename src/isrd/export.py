@@ -44,7 +44,7 @@ def export(fmt: str, dest: str | Path, path: str | Path | None = None, overwrite
         dest.mkdir(parents=True, exist_ok=True)
         return {"parquet": _parquet, "csv": _csv}[fmt](root, dest)
     if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} already exists; remove it or pass overwrite=True to replace it")
+        raise FileExistsError(f"{dest} already exists; remove it, or replace it with overwrite=True (isrd export --overwrite)")
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")  # a failed export leaves no half-written database
     partial.unlink(missing_ok=True)

@@ -40,6 +40,7 @@ def test_coverage_counts_agree_with_the_tables(root):
     assert c["with_toll"] == active["killed_best"].notna().sum()
     assert 0 <= c["toll_with_range"] <= c["with_toll"]
     assert c["plots"] == (active["incident_type"] == "foiled_plot").sum()
+    assert 0 < c["date_cited"] <= c["incidents"]
 
 
 def test_summary_reports_coverage(root):

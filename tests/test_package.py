@@ -48,6 +48,9 @@ def test_versions_agree(root):
     zenodo = json.loads((root / ".zenodo.json").read_text())["version"]
     changelog = re.search(r"^## \[?(\d+\.\d+\.\d+)", (root / "CHANGELOG.md").read_text(), re.M).group(1)
     assert source == package == citation == zenodo == changelog == version("isrd")
+    from isrd.cite import cite
+
+    assert cite("apa", root) in (root / "README.md").read_text(), "README's citation is not the current one"
 
 
 def test_pyproject_takes_its_version_from_the_package_metadata(root):

@@ -50,7 +50,11 @@ def coverage(frames: dict) -> dict:
     tolls = active[active["killed_best"].notna()]
     ranged = tolls[tolls["killed_low"] < tolls["killed_high"]]
     plots = active[active["incident_type"] == "foiled_plot"]
+    cites = frames["citations"]
+    dated = set(cites.loc[(cites["record_table"] == "incidents") & (cites["field"] == "date_start")
+                          & (cites["status"] == "active"), "record_id"])
     return {
+        "date_cited": sum(1 for i in ids if i in dated),
         "incidents": len(ids),
         "two_independent_sources": len(two),
         "single_source": sorted(set(ids) - set(two)),

@@ -22,6 +22,7 @@ def _coverage_lines(frames: dict) -> list[str]:
     c = coverage(frames)
     out = ["Coverage:",
            f"  incidents with two or more independent sources  {_share(c['two_independent_sources'], c['incidents'])}",
+           f"  incidents whose date has its own citation       {_share(c['date_cited'], c['incidents'])}",
            f"  tolls given as a range (low < high)             {_share(c['toll_with_range'], c['with_toll'])}",
            f"  plots known only from a security service        {_share(c['plots_security_service_only'], c['plots'])}"]
     if c["single_source"]:

@@ -59,9 +59,12 @@ def table_schema(name: str, root: str | Path | None = None) -> dict:
 
 def integrity(path: Path) -> dict:
     """The bytes and sha256 hash that datapackage.json records for a data file (Data Package v2 form)."""
+    return integrity_of(Path(path).read_bytes())
+
+
+def integrity_of(raw: bytes) -> dict:
     import hashlib
 
-    raw = Path(path).read_bytes()
     return {"bytes": len(raw), "hash": "sha256:" + hashlib.sha256(raw).hexdigest()}
 
 

@@ -28,8 +28,10 @@ _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 class _Table:
     """What pass 1 learnt of one table, for the later passes."""
 
-    def __init__(self, name: str, schema: dict, path: Path):
+    def __init__(self, name: str, schema: dict, path: Path, declared: dict):
         self.name, self.schema, self.path = name, schema, path
+        self.declared = declared  # the bytes and hash datapackage.json records for the file, if any
+        self.stale = False
         self.frame = None
         self.lines: list[int] = []  # file line of each row in frame
         self.all_lines: list[int] = []  # file line of every data row, as frictionless counts rows
@@ -100,7 +102,8 @@ def _read_package(root: Path, problems: list[Problem]) -> dict[str, _Table]:
             problems.append(Problem(PACKAGE_FILE, 0, message=f"the schema of {name} cannot be read: {exc}",
                                     kind="package"))
             continue
-        tables[name] = _Table(name, schema, root / res.get("path", f"data/{name}.csv"))
+        declared = {k: res[k] for k in ("bytes", "hash") if k in res}
+        tables[name] = _Table(name, schema, root / res.get("path", f"data/{name}.csv"), declared)
     return tables
 
 
@@ -111,6 +114,8 @@ def _pass_files(tables: dict[str, _Table], problems: list[Problem]) -> None:
                                     hint="every table listed in datapackage.json needs its CSV file", kind="missing-file"))
             continue
         raw = t.path.read_bytes()
+        actual = sch.integrity_of(raw)
+        t.stale = any(actual[k] != v for k, v in t.declared.items())
         problems.extend(_byte_problems(t.name, raw))
         try:
             header, rows, lines = read_rows(t.path, t.name)
@@ -128,20 +133,10 @@ def _pass_files(tables: dict[str, _Table], problems: list[Problem]) -> None:
         t.text = raw.decode("utf-8")
 
 
-def _pass_integrity(root: Path, tables: dict[str, _Table], problems: list[Problem]) -> None:
+def _pass_integrity(tables: dict[str, _Table], problems: list[Problem]) -> None:
     """datapackage.json records each file's bytes and sha256: a CSV edited since it was generated
     makes the package stale, and the fix is one command."""
-    try:
-        declared = {r["name"]: r for r in json.loads((root / PACKAGE_FILE).read_text(encoding="utf-8"))["resources"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return  # _read_package has reported it
-    stale = []
-    for t in tables.values():
-        res = declared.get(t.name, {})
-        if t.path.is_file() and ("hash" in res or "bytes" in res):
-            actual = sch.integrity(t.path)
-            if res.get("hash", actual["hash"]) != actual["hash"] or res.get("bytes", actual["bytes"]) != actual["bytes"]:
-                stale.append(t.path.name)
+    stale = [t.path.name for t in tables.values() if t.stale]
     if stale:
         problems.append(Problem(PACKAGE_FILE, 0, message=f"{', '.join(stale)} changed after {PACKAGE_FILE} was generated "
                                 "(its recorded bytes and sha256 no longer match)",
@@ -291,7 +286,7 @@ def validate(path: str | Path | None = None) -> list[Problem]:
     if not tables:
         return _merge(problems)
     _pass_files(tables, problems)
-    _pass_integrity(root, tables, problems)
+    _pass_integrity(tables, problems)
     _pass_frictionless(root, tables, problems)
     _pass_pandera(tables, problems)
     from .rules import cross_table

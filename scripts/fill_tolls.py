@@ -9,30 +9,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-import isrd
-from isrd.tolls import derive_all
+from isrd.tolls import fill
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:
-    incidents = isrd.load("incidents", ROOT)
-    derived = derive_all(incidents, isrd.load("casualty_reports", ROOT))
-    changed = 0
-    for i, iid in enumerate(incidents["incident_id"]):
-        for field, value in derived[iid].items():
-            old = incidents.at[i, field]
-            old = None if pd.isna(old) else int(old)
-            if old != value:
-                changed += 1
-                print(f"{iid} {field}: {old} -> {value}")
-                incidents.at[i, field] = value
-    if "--check" in sys.argv[1:]:
-        return 1 if changed else 0
-    isrd.write(incidents, "incidents", ROOT / "data" / "incidents.csv", ROOT)
-    print(f"{changed} value(s) changed")
+    check = "--check" in sys.argv[1:]
+    changes = fill(ROOT, write=not check)
+    for iid, field, old, new in changes:
+        print(f"{iid} {field}: {old} -> {new}")
+    if check:
+        return 1 if changes else 0
+    print(f"{len(changes)} value(s) changed")
     return 0
 
 

@@ -14,15 +14,10 @@ from test_validate import only
 
 
 def fill_tolls(pkg):
-    """What scripts/fill_tolls.py does, on the scratch package."""
-    from isrd.tolls import derive_all
+    """What scripts/fill_tolls.py does, on the scratch package, then regenerate its hashes."""
+    from isrd.tolls import fill
 
-    incidents = isrd.load("incidents", pkg)
-    derived = derive_all(incidents, isrd.load("casualty_reports", pkg))
-    for i, iid in enumerate(incidents["incident_id"]):
-        for field, value in derived[iid].items():
-            incidents.at[i, field] = value
-    isrd.write(incidents, "incidents", pkg / "data" / "incidents.csv", pkg)
+    fill(pkg)
     refresh(pkg)
 
 

@@ -78,3 +78,31 @@ def toll_problems(frames: dict, lines: dict):
                     "the ranges are derived (rule in docs/scope.md): correct or add rows in data/casualty_reports.csv, "
                     "then run python scripts/fill_tolls.py", "toll-derivation"))
     return problems
+
+
+def fill(path=None, write: bool = True) -> list[tuple[str, str, int | None, int | None]]:
+    """Set every incident's ranges to what the rule derives from its casualty reports.
+
+    Returns (incident_id, field, old, new) for each value that differs; with write=False the
+    table is left as it is (a check). path: a folder holding datapackage.json.
+    """
+    import pandas as pd
+
+    from .load import load
+    from .load import write as write_table
+    from .schema import resolve_root, resources
+
+    root = resolve_root(path)
+    incidents = load("incidents", root)
+    derived = derive_all(incidents, load("casualty_reports", root))
+    changes = []
+    for i, iid in enumerate(incidents["incident_id"]):
+        for field, value in derived[iid].items():
+            old = incidents.at[i, field]
+            old = None if pd.isna(old) else int(old)
+            if old != value:
+                changes.append((iid, field, old, value))
+                incidents.at[i, field] = value
+    if write and changes:
+        write_table(incidents, "incidents", root / resources(root)["incidents"]["path"], root)
+    return changes

@@ -32,7 +32,7 @@ def test_dtypes_follow_the_table_schema(name):
             assert isinstance(dtype, pd.CategoricalDtype) and list(dtype.categories) == enum
         else:
             expected = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean",
-                        "date": "datetime64[ns]"}[f["type"]]
+                        "date": "datetime64[ms]"}[f["type"]]
             assert str(dtype) == expected, (f["name"], dtype)
 
 
@@ -107,3 +107,21 @@ def test_version_is_the_datapackage_version(root):
     import json
 
     assert isrd.__version__ == json.loads((root / "datapackage.json").read_text())["version"]
+
+
+@pytest.mark.parametrize("name", isrd.tables())
+def test_loaded_frames_meet_their_pandera_schema(name):
+    from isrd.pandera_schema import frame_schema
+
+    frame_schema(name).validate(isrd.load(name), lazy=True)
+
+
+def test_pandera_schema_catches_a_frame_that_breaks_the_contract():
+    import pandera.pandas as pa
+
+    from isrd.pandera_schema import frame_schema
+
+    df = isrd.load("incidents")
+    df.loc[0, "incident_id"] = "INC-١٢٣٤"  # Arabic-Indic digits: not an ASCII id
+    with pytest.raises(pa.errors.SchemaErrors):
+        frame_schema("incidents").validate(df, lazy=True)

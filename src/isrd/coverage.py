@@ -4,7 +4,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from .rules import plain_rows
+
+def plain_rows(df) -> list[dict]:
+    """Rows of a loaded table as dicts of plain Python values, None where missing."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
 
 RECORD_TABLES = {"incidents": "incident_id", "casualty_reports": "report_id", "claims": "claim_id", "attributions": "attribution_id"}
 

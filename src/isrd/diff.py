@@ -88,7 +88,7 @@ def _rows(root: Path, table: str, resources: dict) -> tuple[dict[str, dict], lis
         return {}, []
     schema = sch.table_schema(table, root)
     key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
-    path = root / res["path"]
+    path = res.path
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         rows = {" / ".join(r[k] for k in key): r for r in reader}

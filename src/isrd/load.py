@@ -1,60 +1,41 @@
 """Read ISRD tables into typed pandas DataFrames, and write them back byte for byte.
 
-Every cell is read as text and converted by its Table Schema type, so that nothing is guessed:
-only an empty cell is missing ("NA", "None" and "null" stay text), an unknown category or a bad
-date is an error naming file, line and column, never a silent NaN.
+One read per file into Arrow text columns, the schema's type checks on whole columns, then a cast: only
+an empty cell is missing ("NA", "None" and "null" stay text), and an unknown category, a bad number or a
+bad date raises isrd.DataError naming file, line and column, never a silent NaN and never another
+exception. Paths are opened only inside the package folder.
 """
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from pathlib import Path
 
 from . import schema as sch
 from .problems import DataError, Problem
 
-_INTEGER = re.compile(r"-?\d+")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-TYPE_HINTS = {
-    "integer": "write a whole number such as 12, or leave the cell empty when no figure is known",
-    "number": "write a decimal number with a dot, such as 55.75",
-    "date": "write the date as YYYY-MM-DD, such as 2024-03-22",
-    "boolean": "write true or false, or leave the cell empty",
-}
-
 
 def parse_cell(field: dict, text: str):
-    """The Python value of one non-empty cell, or raise ValueError saying what is wrong."""
-    kind = field["type"]
-    if kind == "string":
-        allowed = sch.enum(field)
-        if allowed and text not in allowed:
-            raise ValueError("is not one of the allowed values")
-        return text
-    if kind == "integer" and _INTEGER.fullmatch(text):
-        return int(text)
-    if kind == "number" and _NUMBER.fullmatch(text):
-        return float(text)
-    if kind == "date" and _DATE.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("is not a real calendar date") from None
-    if kind == "boolean":
-        if text in field.get("trueValues", ["true"]):
-            return True
-        if text in field.get("falseValues", ["false"]):
-            return False
-    raise ValueError(f"is not a valid {kind}")
+    """The Python value of one non-empty cell, or raise ValueError saying what is wrong (the same
+    checks the loader runs on whole columns)."""
+    import pyarrow as pa
+
+    from .checks import FieldChecks
+    from .package import Resource
+
+    field = dict(field, name=field.get("name", "value"), type=field.get("type", "string"))
+    res = Resource("cell", Path("cell"), "cell", {"fields": [field], "primaryKey": [], "foreignKeys": []})
+    fc = FieldChecks(res, pa.table({field["name"]: pa.array([text], pa.string())}), full=False).run()
+    if fc.findings:
+        raise ValueError(fc.findings[0].message.removeprefix("the value "))
+    return fc.typed[field["name"]][0].as_py()
 
 
 def format_cell(field: dict, value) -> str:
     """The canonical text of a value: what the writer puts in the file."""
     import pandas as pd
+
+    from .checks import canonical_number
 
     if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
         return ""
@@ -62,103 +43,101 @@ def format_cell(field: dict, value) -> str:
     if kind == "integer":
         return str(int(value))
     if kind == "number":
-        text = repr(float(value))
-        return text[:-2] if text.endswith(".0") else text
+        return canonical_number(value)
     if kind == "boolean":
         return field.get("trueValues", ["true"])[0] if value else field.get("falseValues", ["false"])[0]
     if kind == "date":
-        return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d") if value.year >= 1000 else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     return str(value)
 
 
-def read_rows(path: Path, table: str) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, data rows and the file line each row starts on. Raises DataError if undecodable."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(table, line, message="the file is not valid UTF-8 text",
-                                 hint="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')",
-                                 kind="encoding")]) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows, lines = [], []
-    start = 1
-    try:
-        for row in reader:
-            rows.append(row)
-            lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError([Problem(table, start, message=f"the CSV cannot be parsed: {exc}",
-                                 hint="check the quotes on this line: a quote inside a cell is written twice (\"\")",
-                                 kind="csv")]) from None
-    if not rows:
-        return [], [], []
-    return rows[0], rows[1:], lines[1:]
+def _open(root, names: list[str] | None = None):
+    """The package's usable resources; DataError naming what cannot be used among those asked for."""
+    from .package import open_package
+
+    package = open_package(root)
+    if not package.descriptor:
+        raise DataError(package.problems)
+    if names is not None:
+        unknown = [n for n in names if n not in package.resources and n not in _declared(package)]
+        if unknown:
+            raise KeyError(f"no table {unknown[0]!r}; tables are: {', '.join(_declared(package))}")
+        refused = [n for n in names if n not in package.resources]
+        if refused:
+            raise DataError([p for p in package.problems] or
+                            [Problem("datapackage.json", 0, message=f"the table {refused[0]} cannot be read", kind="package")])
+    return package
 
 
-def check_shape(table: str, schema: dict, header: list[str], rows: list[list[str]], lines: list[int]) -> list[Problem]:
-    """Header exactly as the schema; every row with as many cells as the header."""
-    problems = []
-    expected = sch.field_names(schema)
-    if header != expected:
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        if not header:
-            msg = "the file is empty: it has no header line"
-        elif missing or extra:
-            parts = []
-            if missing:
-                parts.append("missing column(s): " + ", ".join(missing))
-            if extra:
-                parts.append("unexpected column(s): " + ", ".join(extra))
-            msg = "the header does not match the schema: " + "; ".join(parts)
-        else:
-            msg = "the columns are not in the schema's order"
-        problems.append(Problem(table, 1, message=msg, hint="the header must be exactly: " + ",".join(expected),
-                                kind="header"))
-        return problems
-    for row, line in zip(rows, lines):
-        if len(row) != len(header):
-            what = "blank line" if not row else f"{len(row)} cells where the header has {len(header)}"
-            problems.append(Problem(table, line, message=f"row has {what}",
-                                    hint="a comma inside a cell needs the cell in double quotes; delete blank lines",
-                                    kind="row-length"))
-    return problems
+def _declared(package) -> list[str]:
+    return [r.get("name") for r in package.descriptor.get("resources", []) if isinstance(r, dict)]
 
 
-def typed_frame(table: str, schema: dict, rows: list[list[str]], lines: list[int], problems: list[Problem]):
-    """A DataFrame with the schema's dtypes. Bad cells become missing and are added to problems."""
+def typed_tables(path=None, names: list[str] | None = None) -> dict:
+    """Tables as typed Arrow tables (string, int64, float64, bool, date32), checked for type and category
+    only; DataError if any cell cannot be typed without loss."""
+    return _typed(sch.resolve_root(path), names)[1]
+
+
+def _typed(root, names):
+    import pyarrow as pa
+
+    from .checks import FieldChecks, problems as to_problems
+    from .read import read_table
+
+    package = _open(root, names)
+    names = list(package.resources) if names is None else names
+    out, problems = {}, []
+    for name in names:
+        res = package.resources[name]
+        text = read_table(res)
+        blocking = [p for p in text.problems if p.kind not in ("bom", "line-ends", "final-newline")]
+        if blocking or text.table is None or not text.header_ok:
+            problems += blocking or [p for p in text.problems] or [Problem(name, 1, message="the table cannot be read", kind="header")]
+            continue
+        fc = FieldChecks(res, text.table, full=False).run()
+        if fc.findings:
+            problems += to_problems(fc.findings, text.lines())
+            continue
+        out[name] = pa.table({f: fc.typed[f] for f in res.field_names})
+    if problems:
+        raise DataError(problems)
+    return package, out
+
+
+def to_pandas(table, schema: dict):
+    """A typed Arrow table as a DataFrame with the schema's pandas dtypes (enums as Categoricals with the
+    schema's categories, counts Int64, numbers Float64, booleans boolean, dates datetime64[ms], text string)."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     columns = {}
-    for i, field in enumerate(schema["fields"]):
-        name = field["name"]
-        values = []
-        for row, line in zip(rows, lines):
-            text = row[i]
-            if text == "":
-                values.append(None)
-                continue
-            try:
-                values.append(parse_cell(field, text))
-            except ValueError as exc:
-                values.append(None)
-                kind = "enum" if sch.enum(field) else "type"
-                hint = (f"allowed values: {', '.join(sch.enum(field))}" if kind == "enum"
-                        else TYPE_HINTS.get(field["type"], ""))
-                problems.append(Problem(table, line, name, text, f"the value {exc}", hint, kind))
-        dtype = sch.pandas_dtype(field)
-        if field["type"] == "date":
-            columns[name] = pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype=dtype)
+    for f in schema["fields"]:
+        col = table.column(f["name"])
+        allowed = sch.enum(f)
+        if allowed:
+            codes = pc.fill_null(pc.index_in(col, value_set=pa.array(allowed)), -1).to_numpy(zero_copy_only=False)
+            columns[f["name"]] = pd.Categorical.from_codes(codes, categories=allowed)
+        elif f["type"] == "date":
+            columns[f["name"]] = pd.Series(col.to_pandas(date_as_object=False), copy=False).astype("datetime64[ms]")
         else:
-            columns[name] = pd.Series(values, dtype=dtype if not isinstance(dtype, pd.CategoricalDtype) else object).astype(dtype)
-    frame = pd.DataFrame(columns)
-    frame.index = pd.RangeIndex(len(rows))
+            columns[f["name"]] = pd.Series(col.to_pandas(types_mapper=_MAPPER.get), copy=False).astype(sch.pandas_dtype(f))
+    frame = pd.DataFrame(columns, copy=False)
     return frame
+
+
+_MAPPER = {}
+
+
+def _mapper():
+    import pandas as pd
+    import pyarrow as pa
+
+    if not _MAPPER:
+        _MAPPER.update({pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow"),
+                        pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()})
+    return _MAPPER
 
 
 def load(name: str, path: str | Path | None = None):
@@ -167,26 +146,19 @@ def load(name: str, path: str | Path | None = None):
     path: a folder holding datapackage.json (default: the data installed with the package).
     Raises isrd.DataError naming file, line and column if the table cannot be read without loss.
     """
-    root = sch.resolve_root(path)
-    schema = sch.table_schema(name, root)
-    header, rows, lines = read_rows(root / sch.resources(root)[name]["path"], name)
-    problems = check_shape(name, schema, header, rows, lines)
-    if problems:
-        raise DataError(problems)
-    frame = typed_frame(name, schema, rows, lines, problems)
-    if problems:
-        raise DataError(problems)
-    return frame
+    return load_all(path, [name])[name]
 
 
-def load_all(path: str | Path | None = None) -> dict:
+def load_all(path: str | Path | None = None, names: list[str] | None = None) -> dict:
     """Every table, by name: ``isrd.load_all()["claims"]``."""
-    return {name: load(name, path) for name in tables(path)}
+    _mapper()
+    package, typed = _typed(sch.resolve_root(path), names)
+    return {name: to_pandas(t, package.resources[name].schema) for name, t in typed.items()}
 
 
 def tables(path: str | Path | None = None) -> list[str]:
     """The names of the tables, in package order."""
-    return list(sch.resources(path))
+    return list(_open(sch.resolve_root(path)).resources)
 
 
 def to_csv_text(frame, schema: dict) -> str:

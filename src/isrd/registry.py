@@ -11,28 +11,30 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .problems import Problem
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 REGISTRY = Path("releases") / "released_ids.csv"
 COLUMNS = ["table", "id", "first_release", "anchor"]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
+def _text(col) -> pa.Array:
+    return pc.cast(col, pa.string())
+
+
+def _join(*parts) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
 
 
 ANCHORS = {
-    "incidents": lambda r: f"{_text(r['country'])} {_text(r['date_start'])[:4]}",
-    "casualty_reports": lambda r: _text(r["incident_id"]),
-    "actors": lambda r: _text(r["actor_type"]),
-    "claims": lambda r: _text(r["incident_id"]),
-    "attributions": lambda r: _text(r["incident_id"]),
-    "sources": lambda r: _text(r["url"]) or _text(r["title"]),
-    "citations": lambda r: f"{_text(r['record_table'])} {_text(r['record_id'])}",
+    "incidents": (("country", "date_start"), lambda t: _join(t.column("country"), " ", pc.utf8_slice_codeunits(_text(t.column("date_start")), 0, 4))),
+    "casualty_reports": (("incident_id",), lambda t: t.column("incident_id")),
+    "actors": (("actor_type",), lambda t: t.column("actor_type")),
+    "claims": (("incident_id",), lambda t: t.column("incident_id")),
+    "attributions": (("incident_id",), lambda t: t.column("incident_id")),
+    "sources": (("url", "title"), lambda t: pc.coalesce(t.column("url"), t.column("title"))),
+    "citations": (("record_table", "record_id"), lambda t: _join(t.column("record_table"), " ", t.column("record_id"))),
 }
 ANCHOR_MEANING = {
     "incidents": "country and year", "casualty_reports": "incident", "actors": "actor type",
@@ -41,63 +43,92 @@ ANCHOR_MEANING = {
 
 
 def read(root: Path) -> list[dict] | None:
+    """The registry as a list of rows (dicts), or None when the package has none."""
+    table = read_table(root)
+    return None if table is None else table.to_pylist()
+
+
+def read_table(root: Path):
+    """The registry as an Arrow table of text columns, or None when the package has none."""
+    import pyarrow.csv as pacsv
+
     path = Path(root) / REGISTRY
     if not path.is_file():
         return None
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False))
 
 
-def current(frames: dict, schemas: dict) -> dict[tuple[str, str], tuple[str, int]]:
-    """(table, id) -> (anchor, row index) for every record now in the data."""
-    from .rules import plain_rows
+def anchors(table: str, t: pa.Table) -> pa.Array | None:
+    """The anchor of every row of a typed table (missing where a part is missing), or None if a column is missing."""
+    needed, make = ANCHORS[table]
+    if not set(needed) <= set(t.column_names):
+        return None
+    return make(t)
 
-    out = {}
-    for table, anchor in ANCHORS.items():
-        if frames.get(table) is None:
+
+def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) -> list:
+    """Released ids that vanished, and released ids now anchored to another record.
+    recovered: table -> ids of rows set aside as unreadable, which have not vanished."""
+    from .checks import Finding
+
+    released = read_table(root)
+    if released is None:
+        return []
+    out = []
+    for table in ANCHORS:
+        t = tables.get(table)
+        if t is None:
             continue
         pk = schemas[table]["primaryKey"][0]
-        for i, row in enumerate(plain_rows(frames[table])):
-            out[(table, _text(row[pk]))] = (anchor(row), i)
+        mine = released.filter(pc.equal(released.column("table"), table))
+        ids = t.column(pk)
+        present = pa.concat_arrays([ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids,
+                                    pa.array(recovered.get(table, []), pa.string())])
+        gone = mine.filter(pc.invert(pc.is_in(mine.column("id"), present)))
+        for rid, first in zip(gone.column("id").to_pylist(), gone.column("first_release").to_pylist()):
+            out.append(Finding(table, np.array([-1]), pk, f"{rid} was released in {first} and is no longer in the table",
+                               "a released record is never deleted: put it back and set status to retracted "
+                               "with the reason in status_reason", "vanished-id", [rid]))
+        now = anchors(table, t)
+        if now is None:
+            continue
+        at = pc.index_in(mine.column("id"), value_set=ids)  # each released id's row now (null: gone, reported above)
+        found = pc.is_valid(at)
+        kept = mine.filter(found)
+        rows = pc.filter(at, found)
+        current = pc.take(now, rows)
+        moved = pc.fill_null(pc.and_(pc.is_valid(current), pc.not_equal(current, kept.column("anchor"))), False)
+        if pc.any(moved).as_py():
+            kept, rows, current = kept.filter(moved), pc.filter(rows, moved), pc.filter(current, moved)
+            messages = [f"{rid} was released in {first} for another {ANCHOR_MEANING[table]} ({was!r}, now {now_!r}): "
+                        "an id is never reused"
+                        for rid, first, was, now_ in zip(kept.column("id").to_pylist(), kept.column("first_release").to_pylist(),
+                                                         kept.column("anchor").to_pylist(), current.to_pylist())]
+            out.append(Finding(table, rows.to_numpy(zero_copy_only=False), pk, "", "give the new record the next unused id "
+                               "and restore this one (retract it if it is wrong); a genuine correction of this field is "
+                               f"recorded by a maintainer in {REGISTRY.as_posix()}", "reused-id",
+                               kept.column("id").to_pylist(), messages=messages))
     return out
 
 
-def registry_problems(root: Path, frames: dict, schemas: dict, lines: dict) -> list[Problem]:
-    released = read(root)
-    if released is None:
-        return []
-    now = current(frames, schemas)
-    problems = []
-    for rec in released:
-        table, rid = rec["table"], rec["id"]
-        if frames.get(table) is None:
-            continue
-        found = now.get((table, rid))
-        if found is None:
-            problems.append(Problem(table, 0, schemas[table]["primaryKey"][0], rid,
-                                    f"{rid} was released in {rec['first_release']} and is no longer in the table",
-                                    "a released record is never deleted: put it back and set status to retracted "
-                                    "with the reason in status_reason", "vanished-id"))
-        elif found[0] != rec["anchor"]:
-            problems.append(Problem(table, lines[table][found[1]], schemas[table]["primaryKey"][0], rid,
-                                    f"{rid} was released in {rec['first_release']} for another {ANCHOR_MEANING[table]} "
-                                    f"({rec['anchor']!r}, now {found[0]!r}): an id is never reused",
-                                    "give the new record the next unused id and restore this one (retract it if it "
-                                    "is wrong); a genuine correction of this field is recorded by a maintainer in "
-                                    f"{REGISTRY.as_posix()}", "reused-id"))
-    return problems
-
-
-def register(root: Path, version: str, frames: dict, schemas: dict) -> int:
+def register(root: Path, version: str, tables: dict, schemas: dict) -> int:
     """Add every id not yet in the registry, as first released in version; return how many."""
     path = Path(root) / REGISTRY
-    released = read(root) or []
-    known = {(r["table"], r["id"]) for r in released}
-    new = [{"table": t, "id": rid, "first_release": version, "anchor": anchor}
-           for (t, rid), (anchor, _) in current(frames, schemas).items() if (t, rid) not in known]
+    rows = read(root) or []
+    known = {(r["table"], r["id"]) for r in rows}
+    new = []
+    for table in ANCHORS:
+        t = tables.get(table)
+        if t is None:
+            continue
+        pk = schemas[table]["primaryKey"][0]
+        for rid, anchor in zip(t.column(pk).to_pylist(), anchors(table, t).to_pylist()):
+            if (table, rid) not in known:
+                new.append({"table": table, "id": rid, "first_release": version, "anchor": anchor or ""})
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(released + new)
+        writer.writerows(rows + new)
     return len(new)

@@ -1,23 +1,25 @@
-"""Rules beyond types: cross-field checks on one table, and cross-table checks on the package.
+"""Rules beyond types: cross-field checks on one table, and the evidence rules across tables.
 
-Row rules are plain functions over a typed table; pandera_schema wraps them as Pandera checks.
-Which rule applies to which field is read from the Table Schema (field types, the isrd:codelist
-property), so a new field is covered without touching this file.
+Each rule is declared once, as a function that marks the failing rows of a typed Arrow table; which rule
+applies to which field is read from the Table Schema (field types, names, the isrd:codelist property),
+so a new field is covered without touching this file. Cells that already failed a field check are
+missing in the typed table, so no rule reports them again.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .problems import Problem
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-FORMULA_START = ("=", "+", "-", "@")
+from .checks import Finding, finding, real_dates
+
 MAX_QUOTE_WORDS = 40
 EVIDENCED_TABLES = ("incidents", "casualty_reports", "actors", "claims", "attributions")
-_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class RowRule:
     column: str
     message: str
     hint: str
-    ok: Callable  # typed DataFrame -> boolean Series, True where the row passes
+    fails: Callable  # typed pa.Table -> boolean array, true where the row breaks the rule
 
     @property
     def kind(self) -> str:
@@ -37,159 +39,142 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _fields(schema: dict, type_: str | None = None) -> list[dict]:
-    return [f for f in schema["fields"] if type_ is None or f["type"] == type_]
-
-
-def _not_formula(col: str):
-    def ok(df):
-        s = df[col].astype("string")
-        risky = s.str.startswith(FORMULA_START).fillna(False)
-        number = s.str.fullmatch(_NUMBER.pattern).fillna(False)
-        return ~(risky & ~number)
-    return ok
-
-
-def _not_future(col: str):
-    def ok(df):
-        import pandas as pd
-        return ~(df[col] > pd.Timestamp(today())).fillna(False)
-    return ok
+def _after_today(col: str):
+    return lambda t: pc.greater(t.column(col), pa.scalar(today(), pa.date32()))
 
 
 def _iso3(col: str):
-    def ok(df):
+    def fails(t):
         import pycountry
-        codes = {c.alpha_3 for c in pycountry.countries}
-        s = df[col].astype("string")
-        return s.isna() | s.isin(codes)
-    return ok
+
+        codes = pa.array(sorted(c.alpha_3 for c in pycountry.countries))
+        return pc.and_(pc.is_valid(t.column(col)), pc.invert(pc.is_in(t.column(col), codes)))
+    return fails
 
 
-def _partial_date_ok(text) -> bool:
-    m = _PARTIAL_DATE.fullmatch(text)
-    if not m:
-        return True  # the pattern constraint reports the form
-    year, month, day = (int(g) if g else None for g in m.groups())
-    try:
-        date = dt.date(year, month or 1, day or 1)
-    except ValueError:
-        return False
-    return date <= today()
+def _partial_date_not_real(col: str):
+    """YYYY, YYYY-MM or YYYY-MM-DD that is not a real date, or is after today (the pattern check reports other forms)."""
+    def fails(t):
+        text = t.column(col)
+        formed = pc.match_substring_regex(text, PARTIAL_DATE)
+        length = pc.utf8_length(text)
+        full = pc.if_else(pc.equal(length, 4), pc.binary_join_element_wise(text, "-01-01", ""),
+                          pc.if_else(pc.equal(length, 7), pc.binary_join_element_wise(text, "-01", ""), text))
+        stamps = real_dates(pc.if_else(formed, full, pa.scalar(None, pa.string())))
+        real = pc.is_valid(stamps)
+        future = pc.greater(pc.cast(stamps, pa.date32()), pa.scalar(today(), pa.date32()))
+        return pc.and_(formed, pc.or_(pc.invert(real), pc.fill_null(future, False)))
+    return fails
 
 
-def _partial_date(col: str):
-    def ok(df):
-        s = df[col].astype("string")
-        return s.isna() | s.map(_partial_date_ok, na_action="ignore").astype("boolean").fillna(True)
-    return ok
+def _greater(low: str, high: str):
+    return lambda t: pc.greater(t.column(low), t.column(high))
 
 
-def _ordered(low: str, high: str):
-    def ok(df):
-        return ~(df[low] > df[high]).fillna(False)
-    return ok
+def _missing_when(col: str, condition: Callable):
+    return lambda t: pc.and_(condition(t), pc.is_null(t.column(col)))
 
 
-def _present_if(col: str, condition):
-    def ok(df):
-        return ~(condition(df) & df[col].isna())
-    return ok
-
-
-def _words_at_most(col: str, limit: int):
-    def ok(df):
-        return (df[col].astype("string").str.split().str.len() <= limit).fillna(True)
-    return ok
+def _too_many_words(col: str, limit: int):
+    # matches only when a word follows the first `limit` words: stops early, unlike counting every word
+    return lambda t: pc.match_substring_regex(t.column(col), rf"^\s*(?:\S+\s+){{{limit}}}\S")
 
 
 def row_rules(table: str, schema: dict) -> list[RowRule]:
     """Every row rule that applies to a table."""
     rules = []
     names = {f["name"] for f in schema["fields"]}
-    for f in _fields(schema, "string"):
-        if not f.get("constraints", {}).get("enum"):
-            rules.append(RowRule("no_formula", f["name"], "the text starts with = + - or @ and a spreadsheet would run it as a formula",
-                                 "reword it so that it does not start with one of these characters", _not_formula(f["name"])))
-        if f.get("isrd:codelist") == "ISO 3166-1 alpha-3":
+    for f in schema["fields"]:
+        if f["type"] == "string" and f.get("isrd:codelist") == "ISO 3166-1 alpha-3":
             rules.append(RowRule("iso3166", f["name"], "is not an ISO 3166-1 alpha-3 country code",
                                  "use the three-letter code, such as RUS, AFG, IRN, SYR", _iso3(f["name"])))
-    for f in _fields(schema, "date"):
-        rules.append(RowRule("not_future", f["name"], "the date is after today",
-                             "dates record what has happened; check the year", _not_future(f["name"])))
+        if f["type"] == "date":
+            rules.append(RowRule("not_future", f["name"], "the date is after today",
+                                 "dates record what has happened; check the year", _after_today(f["name"])))
     if table == "sources" and "published" in names:
         rules.append(RowRule("real_date", "published", "is not a real date, or is after today",
-                             "write YYYY, YYYY-MM or YYYY-MM-DD with a real month and day", _partial_date("published")))
+                             "write YYYY, YYYY-MM or YYYY-MM-DD with a real month and day", _partial_date_not_real("published")))
     for measure in ("killed", "injured"):
         low, best, high = (f"{measure}_{x}" for x in ("low", "best", "high"))
         if {low, best, high} <= names:
             rules.append(RowRule("range_order", best, f"{measure}_low <= {measure}_best <= {measure}_high does not hold (low is above best)",
-                                 "the low figure cannot exceed the best, nor the best the high", _ordered(low, best)))
+                                 "the low figure cannot exceed the best, nor the best the high", _greater(low, best)))
             rules.append(RowRule("range_order", high, f"{measure}_low <= {measure}_best <= {measure}_high does not hold (best is above high)",
-                                 "the low figure cannot exceed the best, nor the best the high", _ordered(best, high)))
+                                 "the low figure cannot exceed the best, nor the best the high", _greater(best, high)))
             rules.append(RowRule("range_order", high, f"{measure}_low <= {measure}_high does not hold",
-                                 "the low figure cannot exceed the high", _ordered(low, high)))
+                                 "the low figure cannot exceed the high", _greater(low, high)))
     if {"date_start", "date_end"} <= names:
         rules.append(RowRule("date_order", "date_end", "date_end is before date_start",
-                             "date_end is the latest possible date; it cannot precede date_start", _ordered("date_start", "date_end")))
+                             "date_end is the latest possible date; it cannot precede date_start", _greater("date_start", "date_end")))
     if {"status", "status_reason"} <= names:
         rules.append(RowRule("retraction_reason", "status_reason", "the record is retracted but gives no reason",
                              "say in status_reason why the record was retracted",
-                             _present_if("status_reason", lambda df: df["status"] == "retracted")))
+                             _missing_when("status_reason", lambda t: pc.equal(t.column("status"), "retracted"))))
     if {"authenticity", "authenticity_assessor_actor_id"} <= names:
         rules.append(RowRule("assessor", "authenticity_assessor_actor_id", "an authenticity judgement needs the actor who made it",
                              "name the assessor's actor_id, or set authenticity to unverified",
-                             _present_if("authenticity_assessor_actor_id", lambda df: df["authenticity"] != "unverified")))
-    if table == "citations":
+                             _missing_when("authenticity_assessor_actor_id",
+                                           lambda t: pc.not_equal(t.column("authenticity"), "unverified"))))
+    if table == "citations" and "quote" in names:
         rules.append(RowRule("quote_length", "quote", f"the quote is longer than {MAX_QUOTE_WORDS} words",
-                             "quote the shortest passage that backs the value", _words_at_most("quote", MAX_QUOTE_WORDS)))
+                             "quote the shortest passage that backs the value", _too_many_words("quote", MAX_QUOTE_WORDS)))
     return rules
 
 
-def plain_rows(df) -> list[dict]:
-    """Rows as dicts of plain Python values, None where missing."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")
+def row_findings(table: str, schema: dict, typed: pa.Table) -> list[Finding]:
+    """The rows of a typed table that break a row rule (rules whose columns are missing are skipped)."""
+    out = []
+    for rule in row_rules(table, schema):
+        try:
+            mask = rule.fails(typed)
+        except KeyError:
+            continue  # a column the rule needs is missing: the header problem says so
+        shown = typed.column(rule.column) if rule.column in typed.column_names else None
+        f = finding(table, mask, rule.column, rule.message, rule.hint, rule.kind,
+                    pc.cast(shown, pa.string()) if shown is not None else None)
+        if f is not None:
+            out.append(f)
+    return out
 
 
-def cross_table(frames: dict, schemas: dict, lines: dict) -> list[Problem]:
-    """Rules across tables: tolls follow from reports, scope rules hold, citations point at real records and cover every record."""
-    from .scope import scope_problems
-    from .tolls import toll_problems
+def active(t: pa.Table) -> pa.Array:
+    """True for rows whose status is active (all rows when the table has no status)."""
+    if "status" not in t.column_names:
+        return pa.array(np.ones(t.num_rows, dtype=bool))
+    return pc.fill_null(pc.equal(t.column("status"), "active"), False)
 
-    problems = toll_problems(frames, lines) + scope_problems(frames, lines)
-    cites = frames.get("citations")
-    if cites is None:
-        return problems
-    keys = {}
+
+def citation_findings(tables: dict, schemas: dict) -> list[Finding]:
+    """Citations point at real records and fields, and every active record has an active citation."""
+    cites = tables.get("citations")
+    need = {"record_table", "record_id", "field", "status"}
+    if cites is None or not need <= set(cites.column_names):
+        return []
+    out = []
+    record_table, record_id, field = cites.column("record_table"), cites.column("record_id"), cites.column("field")
+    live = active(cites)
     for table in EVIDENCED_TABLES:
-        if table in frames:
-            pk = schemas[table]["primaryKey"][0]
-            keys[table] = set(frames[table][pk].dropna())
-    cited = {t: set() for t in EVIDENCED_TABLES}
-    for i, row in enumerate(plain_rows(cites)):
-        line = lines["citations"][i]
-        table, record, field = row["record_table"], row["record_id"], row["field"]
-        if table is None or record is None or table not in keys:
+        t = tables.get(table)
+        if t is None:
             continue
-        if record not in keys[table]:
-            problems.append(Problem("citations", line, "record_id", record,
-                                    f"there is no record {record} in {table}",
-                                    f"record_id must be a {schemas[table]['primaryKey'][0]} in data/{table}.csv",
-                                    "foreign-key"))
-        fields = [f["name"] for f in schemas[table]["fields"]]
-        if field is not None and field not in fields:
-            problems.append(Problem("citations", line, "field", field, f"{table} has no field {field!r}",
-                                    f"use one of: {', '.join(fields)}; or leave it empty to cite the whole record",
-                                    "citation-field"))
-        if row["status"] == "active":
-            cited[table].add(record)
-    for table in keys:
-        df = frames[table]
         pk = schemas[table]["primaryKey"][0]
-        for i, row in enumerate(plain_rows(df)):
-            record, status = row[pk], row["status"]
-            if record is not None and status == "active" and record not in cited[table]:
-                problems.append(Problem(table, lines[table][i], pk, record, "the record has no citation",
-                                        "add a row to data/citations.csv naming a source and a verbatim quote for it",
-                                        "uncited"))
-    return problems
+        if pk not in t.column_names:
+            continue
+        here = pc.fill_null(pc.equal(record_table, table), False)
+        ids = t.column(pk)
+        f = finding("citations", pc.and_(here, pc.and_(pc.is_valid(record_id), pc.invert(pc.is_in(record_id, ids)))),
+                    "record_id", "", f"record_id must be a {pk} in data/{table}.csv", "foreign-key", record_id)
+        if f:
+            f.messages = [f"there is no record {v} in {table}" for v in f.values]
+            out.append(f)
+        fields = [x["name"] for x in schemas[table]["fields"]]
+        f = finding("citations", pc.and_(here, pc.and_(pc.is_valid(field), pc.invert(pc.is_in(field, pa.array(fields))))),
+                    "field", f"{table} has no such field",
+                    f"use one of: {', '.join(fields)}; or leave it empty to cite the whole record", "citation-field", field)
+        out += [f] if f else []
+        cited = pc.filter(record_id, pc.and_(here, live))
+        uncited = pc.and_(pc.and_(active(t), pc.is_valid(ids)), pc.invert(pc.is_in(ids, cited)))
+        f = finding(table, uncited, pk, "the record has no citation",
+                    "add a row to data/citations.csv naming a source and a verbatim quote for it", "uncited", ids)
+        out += [f] if f else []
+    return out

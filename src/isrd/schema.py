@@ -6,7 +6,6 @@ The Table Schemas in schemas/ are the one source of truth for structure; everyth
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,34 +26,34 @@ def resolve_root(path: str | Path | None) -> Path:
     return default_root() if path is None else Path(path)
 
 
-@lru_cache(maxsize=None)
-def _read_json(path: Path, mtime: float) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def read_json(path: Path) -> dict:
-    return _read_json(path, path.stat().st_mtime)
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def datapackage(root: str | Path | None = None) -> dict:
-    return read_json(resolve_root(root) / "datapackage.json")
+    """The package descriptor (datapackage.json) as a dict."""
+    from .package import open_package
+    from .problems import DataError
+
+    package = open_package(resolve_root(root))
+    if not package.descriptor:
+        raise DataError(package.problems)
+    return package.descriptor
 
 
-def resources(root: str | Path | None = None) -> dict[str, dict]:
-    """Resource descriptors by name, in package order."""
-    return {r["name"]: r for r in datapackage(root)["resources"]}
+def resources(root: str | Path | None = None) -> dict:
+    """The usable resources by name, in package order (isrd.package.Resource: name, path, schema)."""
+    from .package import open_package
+
+    return open_package(resolve_root(root)).resources
 
 
 def table_schema(name: str, root: str | Path | None = None) -> dict:
     """The Table Schema of a table, as a dict (a copy, so callers may change it)."""
-    root = resolve_root(root)
     res = resources(root)
     if name not in res:
         raise KeyError(f"no table {name!r}; tables are: {', '.join(res)}")
-    schema = res[name]["schema"]
-    if isinstance(schema, str):
-        schema = read_json(root / schema)
-    return json.loads(json.dumps(schema))
+    return json.loads(json.dumps(res[name].schema))
 
 
 def integrity(path: Path) -> dict:
@@ -91,7 +90,7 @@ def pandas_dtype(field: dict):
         "integer": pd.Int64Dtype(),
         "number": pd.Float64Dtype(),
         "boolean": pd.BooleanDtype(),
-        "date": "datetime64[ns]",
+        "date": "datetime64[ms]",
     }[field["type"]]
 
 

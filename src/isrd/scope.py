@@ -1,79 +1,108 @@
 """Scope rules that can be stated as code (docs/scope.md): who must stand behind a core incident, and
-who must vouch for a plot."""
+who must vouch for a plot; and the actor hierarchy they rest on, which must have no cycle."""
 from __future__ import annotations
 
-from .problems import Problem
-from .rules import plain_rows
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .checks import Finding, finding, mask_rows
+from .rules import active
 
 ISLAMIC_STATE = "ACT-0001"  # the root of the Islamic State family of actors: its provinces and media are its descendants
-PERPETRATOR_ROLES = {"perpetrator", "suspected_perpetrator", "directing_entity"}
-BLAMING_STANCES = {"asserts", "suspects"}
-SECURITY_APPARATUS = {"security_service", "government_body", "military"}  # who can be a plot's only, unverified account
+PERPETRATOR_ROLES = ["perpetrator", "suspected_perpetrator", "directing_entity"]
+BLAMING_STANCES = ["asserts", "suspects"]
+SECURITY_APPARATUS = ["security_service", "government_body", "military"]  # who can be a plot's only, unverified account
+
+
+def hierarchy(actor_ids: list, parents: list) -> tuple[set[str], set[str]]:
+    """The Islamic State family (ACT-0001 and every actor whose parent chain leads to it), and the actors
+    whose parent chain loops back on itself."""
+    parent = {a: p for a, p in zip(actor_ids, parents) if a is not None}
+    family, looped, settled = set(), set(), {}
+    for actor in parent:
+        path, node = [], actor
+        while node is not None and node not in settled and node not in path:
+            path.append(node)
+            node = parent.get(node)
+        if node is not None and node in path:  # a cycle: every actor on it
+            looped.update(path[path.index(node):])
+            verdict = False
+        else:
+            verdict = settled.get(node, False) if node is not None else False
+        for n in reversed(path):
+            verdict = verdict or n == ISLAMIC_STATE
+            settled[n] = verdict and n not in looped
+    family = {a for a, v in settled.items() if v}
+    return family, looped
+
+
+def _col(t, name):
+    return t.column(name) if t is not None and name in t.column_names else None
+
+
+def scope_findings(tables: dict) -> list[Finding]:
+    incidents, actors, links = tables.get("incidents"), tables.get("actors"), tables.get("incident_actors")
+    claims, attributions = tables.get("claims"), tables.get("attributions")
+    out = []
+    if actors is None or _col(actors, "parent_actor_id") is None:
+        return out
+    ids = actors.column("actor_id")
+    family, looped = hierarchy(ids.to_pylist(), actors.column("parent_actor_id").to_pylist())
+    f = finding("actors", pc.is_in(ids, pa.array(sorted(looped), pa.string())), "parent_actor_id",
+                "the actor's parent chain comes back to itself (an actor cannot be its own parent or ancestor)",
+                "correct parent_actor_id so that the chain ends at an actor with no parent", "parent-cycle",
+                actors.column("parent_actor_id"))
+    out += [f] if f else []
+    if any(t is None for t in (incidents, links, claims, attributions)):
+        return out
+    fam = pa.array(sorted(family), pa.string())
+    tied = [pc.filter(links.column("incident_id"), pc.and_(pc.is_in(links.column("role"), pa.array(PERPETRATOR_ROLES)),
+                                                           pc.is_in(links.column("actor_id"), fam))),
+            pc.filter(claims.column("incident_id"), pc.and_(active(claims), pc.is_in(claims.column("claimant_actor_id"), fam))),
+            pc.filter(attributions.column("incident_id"),
+                      pc.and_(active(attributions), pc.and_(pc.is_in(attributions.column("attributed_actor_id"), fam),
+                                                            pc.is_in(attributions.column("stance"), pa.array(BLAMING_STANCES)))))]
+    tied = pa.concat_arrays([c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in tied])
+    reporting = pc.equal(links.column("role"), "reporting_body")
+    reporters = pc.filter(links.column("incident_id"), reporting)
+    apparatus_ids = pc.filter(ids, pc.is_in(actors.column("actor_type"), pa.array(SECURITY_APPARATUS)))
+    vouched = pc.filter(links.column("incident_id"), pc.and_(reporting, pc.is_in(links.column("actor_id"), apparatus_ids)))
+
+    iid = incidents.column("incident_id")
+    live = active(incidents)
+    kind = incidents.column("incident_type")
+    plot = pc.fill_null(pc.equal(kind, "foiled_plot"), False)
+    attack = pc.fill_null(pc.equal(kind, "attack"), False)
+    only = incidents.column("security_service_only")
+    core = pc.fill_null(pc.equal(incidents.column("scope"), "core"), False)
+
+    def add(mask, column, message, hint, kind_, shown=None):
+        f = finding("incidents", pc.and_(live, mask), column, message, hint, kind_, shown)
+        out.extend([f] if f else [])
+
+    add(pc.and_(core, pc.invert(pc.is_in(iid, tied))), "scope",
+        "a core incident needs the Islamic State or one of its provinces as perpetrator, claimant or attributed party",
+        "link it in incident_actors, claims or attributions, or set scope to context", "scope-core", incidents.column("scope"))
+    add(pc.and_(plot, pc.invert(pc.is_in(iid, reporters))), "incident_type", "a foiled plot must name who says it existed",
+        "add a row to incident_actors with role reporting_body (a security service, prosecutor or court)",
+        "plot-reporting-body", kind)
+    add(pc.and_(plot, pc.is_null(only)), "security_service_only",
+        "a foiled plot must say whether a security service is its only account",
+        "write true if only a security service reports the plot, false if a court, prosecutor or independent source does",
+        "plot-account")
+    shown_only = pc.cast(only, pa.string())
+    add(pc.and_(attack, pc.is_valid(only)), "security_service_only", "applies to plots and failed attacks only",
+        "leave it empty for an attack", "plot-account", shown_only)
+    add(pc.and_(pc.and_(plot, pc.fill_null(only, False)), pc.invert(pc.is_in(iid, vouched))), "security_service_only",
+        "the plot is marked security-service-only but its reporting body is not a security service or the authority "
+        "commanding one", "link the security service in incident_actors with role reporting_body, or set false "
+        "if a court or independent source reports the plot", "plot-account", shown_only)
+    return out
 
 
 def islamic_state_family(actors) -> set[str]:
-    """ACT-0001 and every actor whose parent chain leads to it."""
-    parent = {row["actor_id"]: row["parent_actor_id"] for row in plain_rows(actors[["actor_id", "parent_actor_id"]])}
-    family = set()
-    for actor in parent:
-        seen, node = set(), actor
-        while node is not None and node not in seen:
-            if node == ISLAMIC_STATE:
-                family.add(actor)
-                break
-            seen.add(node)
-            node = parent.get(node)
-    return family
+    """ACT-0001 and its descendants, from a pandas actors table (for analyses on loaded frames)."""
+    import pandas as pd
 
-
-def _active(frame):
-    return frame[frame["status"] == "active"] if "status" in frame else frame
-
-
-def scope_problems(frames: dict, lines: dict) -> list[Problem]:
-    needed = ("incidents", "actors", "incident_actors", "claims", "attributions")
-    if any(frames.get(t) is None for t in needed):
-        return []
-    family = islamic_state_family(frames["actors"])
-    links = plain_rows(frames["incident_actors"])
-    tied = {r["incident_id"] for r in links if r["role"] in PERPETRATOR_ROLES and r["actor_id"] in family}
-    tied |= {r["incident_id"] for r in plain_rows(_active(frames["claims"])) if r["claimant_actor_id"] in family}
-    tied |= {r["incident_id"] for r in plain_rows(_active(frames["attributions"]))
-             if r["attributed_actor_id"] in family and r["stance"] in BLAMING_STANCES}
-    reporting = {}
-    for r in links:
-        if r["role"] == "reporting_body":
-            reporting.setdefault(r["incident_id"], set()).add(r["actor_id"])
-    actor_type = dict(zip(frames["actors"]["actor_id"], frames["actors"]["actor_type"]))
-
-    problems = []
-    for i, row in enumerate(plain_rows(frames["incidents"])):
-        if row["status"] != "active":
-            continue
-        line, iid = lines["incidents"][i], row["incident_id"]
-        if row["scope"] == "core" and iid not in tied:
-            problems.append(Problem("incidents", line, "scope", "core",
-                                    "a core incident needs the Islamic State or one of its provinces as perpetrator, claimant or attributed party",
-                                    "link it in incident_actors, claims or attributions, or set scope to context", "scope-core"))
-        plot = row["incident_type"] == "foiled_plot"
-        if plot and not reporting.get(iid):
-            problems.append(Problem("incidents", line, "incident_type", "foiled_plot",
-                                    "a foiled plot must name who says it existed",
-                                    "add a row to incident_actors with role reporting_body (a security service, prosecutor or court)",
-                                    "plot-reporting-body"))
-        if plot and row["security_service_only"] is None:
-            problems.append(Problem("incidents", line, "security_service_only", None,
-                                    "a foiled plot must say whether a security service is its only account",
-                                    "write true if only a security service reports the plot, false if a court, prosecutor or independent source does",
-                                    "plot-account"))
-        if row["incident_type"] == "attack" and row["security_service_only"] is not None:
-            problems.append(Problem("incidents", line, "security_service_only", "true" if row["security_service_only"] else "false",
-                                    "applies to plots and failed attacks only", "leave it empty for an attack", "plot-account"))
-        if plot and row["security_service_only"] is True and not any(
-                actor_type.get(a) in SECURITY_APPARATUS for a in reporting.get(iid, ())):
-            problems.append(Problem("incidents", line, "security_service_only", "true",
-                                    "the plot is marked security-service-only but its reporting body is not a security "
-                                    "service or the authority commanding one",
-                                    "link the security service in incident_actors with role reporting_body, or set false "
-                                    "if a court or independent source reports the plot", "plot-account"))
-    return problems
+    return hierarchy(list(actors["actor_id"]), [None if pd.isna(p) else p for p in actors["parent_actor_id"]])[0]

@@ -14,70 +14,93 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 MEASURES = ("killed", "injured")
 LEVELS = ("low", "best", "high")
+FIELDS = [f"{m}_{level}" for m in MEASURES for level in LEVELS]
+_OLDEST = dt.date(1, 1, 1)
 
 
-def _eligible(report: dict, measure: str) -> bool:
-    return (report["status"] == "active" and report[measure] is not None
-            and report["reporter_type"] != "perpetrator" and report["partial"] is not True)
+def derive_table(incident_ids: pa.Array, reports: pa.Table) -> pa.Table:
+    """killed_low ... injured_high for each id in incident_ids (in that order), from typed casualty reports."""
+    out = {"incident_id": incident_ids}
+    ids = pa.table({"incident_id": incident_ids})
+    for measure in MEASURES:
+        figure = reports.column(measure)
+        eligible = pc.and_(pc.and_(pc.equal(reports.column("status"), "active"), pc.is_valid(figure)),
+                           pc.and_(pc.not_equal(reports.column("reporter_type"), "perpetrator"),
+                                   pc.invert(pc.fill_null(reports.column("partial"), False))))
+        eligible = pc.fill_null(eligible, False)
+        rows = reports.filter(eligible)
+        day = pc.fill_null(rows.column("reported_on"), pa.scalar(_OLDEST, pa.date32()))
+        t = pa.table({"incident_id": rows.column("incident_id"), "day": day, "figure": rows.column(measure)})
+        t = t.take(pc.sort_indices(t, [("incident_id", "ascending"), ("day", "ascending"), ("figure", "ascending")]))
+        agg = t.group_by("incident_id", use_threads=False).aggregate(
+            [("figure", "min"), ("figure", "last"), ("figure", "max")])
+        joined = ids.append_column("__row", pa.array(np.arange(len(ids)))).join(
+            agg, "incident_id", join_type="left outer", use_threads=False).sort_by("__row")
+        for level, col in zip(LEVELS, ("figure_min", "figure_last", "figure_max")):
+            out[f"{measure}_{level}"] = joined.column(col)
+    return pa.table(out)
 
 
-def _day(value) -> dt.date:
-    if value is None:
-        return dt.date.min
-    return value.date() if hasattr(value, "date") else value
+_REPORT_TYPES = {"incident_id": pa.string(), "killed": pa.int64(), "injured": pa.int64(), "status": pa.string(),
+                 "reporter_type": pa.string(), "partial": pa.bool_(), "reported_on": pa.date32()}
 
 
 def derive(reports: list[dict]) -> dict[str, int | None]:
-    """killed_low ... injured_high for one incident, from its casualty reports (plain dicts)."""
-    out = {}
-    for measure in MEASURES:
-        figures = [(_day(r["reported_on"]), int(r[measure])) for r in reports if _eligible(r, measure)]
-        if not figures:
-            out.update({f"{measure}_{level}": None for level in LEVELS})
-            continue
-        values = [v for _, v in figures]
-        out[f"{measure}_low"] = min(values)
-        out[f"{measure}_best"] = max(figures)[1]
-        out[f"{measure}_high"] = max(values)
-    return out
+    """killed_low ... injured_high for one incident, from its casualty reports as plain dicts (the same rule)."""
+    rows = [dict(r, incident_id="x") for r in reports]
+    table = pa.table({k: pa.array([r.get(k) for r in rows], t) for k, t in _REPORT_TYPES.items()})
+    out = derive_table(pa.array(["x"]), table)
+    return {f: out.column(f)[0].as_py() for f in FIELDS}
 
 
 def derive_all(incidents, casualty_reports) -> dict[str, dict[str, int | None]]:
-    """Derived ranges for every incident id in incidents, from typed DataFrames."""
-    from .rules import plain_rows
+    """Derived ranges for every incident of loaded (pandas) tables, by incident id."""
+    def arrow(series, kind):
+        values = [None if v is None or v is pd.NA or (not isinstance(v, str) and pd.isna(v)) else v for v in series.astype(object)]
+        if kind == pa.date32():
+            values = [v.date() if hasattr(v, "date") else v for v in values]
+        return pa.array(values, kind)
 
-    by_incident: dict[str, list[dict]] = {}
-    for report in plain_rows(casualty_reports):
-        by_incident.setdefault(report["incident_id"], []).append(report)
-    return {iid: derive(by_incident.get(iid, [])) for iid in incidents["incident_id"].dropna()}
+    import pandas as pd
+
+    table = pa.table({k: arrow(casualty_reports[k], t) for k, t in _REPORT_TYPES.items()})
+    ids = arrow(incidents["incident_id"].dropna(), pa.string())
+    out = derive_table(ids, table).to_pylist()
+    return {row.pop("incident_id"): row for row in out}
 
 
-def toll_problems(frames: dict, lines: dict):
-    """A Problem for every incident range that does not follow from its casualty reports."""
-    from .problems import Problem
-    from .rules import plain_rows
+def toll_findings(tables: dict) -> list:
+    """A Finding for every incident range that does not follow from its casualty reports."""
+    from .checks import Finding, mask_rows
 
-    incidents, reports = frames.get("incidents"), frames.get("casualty_reports")
-    if incidents is None or reports is None:
+    incidents, reports = tables.get("incidents"), tables.get("casualty_reports")
+    need = {"incident_id", "killed", "injured", "status", "reporter_type", "partial", "reported_on"}
+    if incidents is None or reports is None or not need <= set(reports.column_names):
         return []
-    derived = derive_all(incidents, reports)
-    problems = []
-    for i, row in enumerate(plain_rows(incidents)):
-        expected = derived.get(row["incident_id"])
-        if expected is None:
+    if not {"incident_id", *FIELDS} <= set(incidents.column_names):
+        return []
+    want = derive_table(incidents.column("incident_id"), reports)
+    out = []
+    for field in FIELDS:
+        have, expected = incidents.column(field), want.column(field)
+        differs = pc.or_(pc.fill_null(pc.not_equal(have, expected), False), pc.xor(pc.is_null(have), pc.is_null(expected)))
+        differs = pc.and_(differs, pc.is_valid(incidents.column("incident_id")))
+        rows = mask_rows(differs)
+        if not len(rows):
             continue
-        for field, want in expected.items():
-            have = row[field]
-            if have != want:
-                shown = "empty" if want is None else str(want)
-                problems.append(Problem(
-                    "incidents", lines["incidents"][i], field, None if have is None else str(have),
-                    f"does not follow from the incident's casualty reports, which give {shown}",
-                    "the ranges are derived (rule in docs/scope.md): correct or add rows in data/casualty_reports.csv, "
-                    "then run python scripts/fill_tolls.py", "toll-derivation"))
-    return problems
+        shown = [expected[int(r)].as_py() for r in rows]
+        out.append(Finding("incidents", rows, field, "", "the ranges are derived (rule in docs/scope.md): correct or add rows in "
+                           "data/casualty_reports.csv, then run python scripts/fill_tolls.py", "toll-derivation",
+                           pc.take(pc.cast(have, pa.string()), pa.array(rows)).to_pylist(),
+                           messages=[f"does not follow from the incident's casualty reports, which give "
+                                     f"{'empty' if v is None else v}" for v in shown]))
+    return out
 
 
 def fill(path=None, write: bool = True) -> list[tuple[str, str, int | None, int | None]]:
@@ -88,21 +111,24 @@ def fill(path=None, write: bool = True) -> list[tuple[str, str, int | None, int 
     """
     import pandas as pd
 
-    from .load import load
+    from .load import load, typed_tables
     from .load import write as write_table
-    from .schema import resolve_root, resources
+    from .package import open_package
+    from .schema import resolve_root
 
     root = resolve_root(path)
+    typed = typed_tables(root, ["incidents", "casualty_reports"])
+    want = derive_table(typed["incidents"].column("incident_id"), typed["casualty_reports"])
     incidents = load("incidents", root)
-    derived = derive_all(incidents, load("casualty_reports", root))
     changes = []
-    for i, iid in enumerate(incidents["incident_id"]):
-        for field, value in derived[iid].items():
-            old = incidents.at[i, field]
-            old = None if pd.isna(old) else int(old)
-            if old != value:
-                changes.append((iid, field, old, value))
-                incidents.at[i, field] = value
+    for field in FIELDS:
+        new = pd.array(want.column(field).to_pylist(), dtype="Int64")
+        old = incidents[field].array
+        for i in np.flatnonzero(~np.asarray((old == new).fillna(False)) & ~(old.isna() & new.isna())):
+            changes.append((incidents.at[i, "incident_id"], field, None if pd.isna(old[i]) else int(old[i]),
+                            None if pd.isna(new[i]) else int(new[i])))
+        incidents[field] = new
     if write and changes:
-        write_table(incidents, "incidents", root / resources(root)["incidents"]["path"], root)
+        res = open_package(root).resources["incidents"]
+        write_table(incidents, "incidents", res.path, root)
     return changes

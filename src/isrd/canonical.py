@@ -1,0 +1,104 @@
+"""The canonical form: the bytes isrd.write gives a table, so that loading and saving never changes a byte.
+
+Each cell's text has already been checked against its type's one written form (12, not 012; 55.75, not
+55.750), so what is left is the quoting: a cell is quoted only when it holds a comma, a quote or a line
+break. The expected file is rebuilt with Arrow string kernels and compared with the bytes read.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .checks import mask_rows
+from .problems import Problem
+
+
+def canonical_cells(field: dict, text: pa.Array) -> pa.Array:
+    """The canonical text of one column, from the text read (booleans written with the first true/false value)."""
+    if field["type"] in ("integer", "number", "date"):
+        return text  # already checked to be in the type's one written form, which has no comma or quote
+    allowed = field.get("constraints", {}).get("enum")
+    if allowed and not any(c in v for v in allowed for c in ',"\r\n'):
+        return text  # an allowed value needs no quotes (an unknown one is reported before this check runs)
+    if field["type"] == "boolean":
+        true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
+        is_true = pc.is_in(text, pa.array(true))
+        text = pc.if_else(pc.equal(text, ""), "", pc.if_else(is_true, true[0], false[0]))
+    needs = pc.match_substring_regex(text, '[,"\r\n]')
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, text)
+
+
+def canonical_rows(fields: list[dict], text: pa.Table) -> pa.Array:
+    cells = [canonical_cells(f, text.column(f["name"])) for f in fields]
+    if len(cells) == 1:
+        return cells[0]
+    return pc.binary_join_element_wise(*cells, ",")
+
+
+def _concatenated(strings) -> bytes:
+    """All strings of an Arrow array end to end, from its data buffer (no Python string per row)."""
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    if len(strings) == 0:
+        return b""
+    strings = strings.cast(pa.large_string()) if strings.type == pa.string() else strings
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)[strings.offset:strings.offset + len(strings) + 1]
+    return strings.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
+
+
+def canonical_findings(resource, text, typed) -> list[Problem]:
+    """The lines of a table that are not in canonical form (the file must hold no other problem).
+
+    When every record is one line, only lines holding a quote character can differ from the canonical
+    form: a line without one has every cell unquoted, which is canonical for the cells it parsed to. So
+    only those lines are rebuilt and compared. A file whose cells hold line breaks is rebuilt whole."""
+    fields = resource.fields
+    header = ",".join(canonical_cells({"type": "string"}, pa.array([f["name"] for f in fields])).to_pylist())
+    raw = text.raw
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    if len(ends) != text.rows + 1:
+        return _whole_file(resource, text, header)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    out = []
+    if raw[:ends[0]] != header.encode("utf-8"):
+        out.append(_problem(resource.name, 1, raw[:ends[0]].decode("utf-8", "replace"), header))
+    has_quote = np.zeros(len(ends), dtype=bool)
+    has_quote[np.searchsorted(ends, np.flatnonzero(data == 34))] = True
+    rows = np.flatnonzero(has_quote[1:])
+    if len(rows):
+        take = pa.array(rows)
+        want = canonical_rows(fields, text.table.take(take))
+        # every line of the file as a string array over the raw bytes themselves (no copy), then the few to compare
+        offsets = np.concatenate([starts, [len(raw)]]).astype(np.int64)
+        lines = pa.Array.from_buffers(pa.large_string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(raw)])
+        have = pc.utf8_rtrim(pc.take(lines, pa.array(rows + 1)), "\n")
+        differ = mask_rows(pc.not_equal(have, pc.cast(want, pa.large_string())))
+        for i in differ:
+            out.append(_problem(resource.name, int(rows[i]) + 2, have[int(i)].as_py(), want[int(i)].as_py()))
+    return out
+
+
+def _problem(table: str, line: int, shown: str, want: str) -> Problem:
+    return Problem(table, line, "", shown[:80], "the line is not written in the dataset's canonical form",
+                   f"write it as: {want[:200]} (a cell is quoted only when it holds a comma, a quote or a line break)",
+                   "canonical")
+
+
+def _whole_file(resource, text, header: str) -> list[Problem]:
+    """The first line that differs from the whole canonical file, rebuilt (cells hold line breaks)."""
+    rows = canonical_rows(resource.fields, text.table)
+    expected = (header + "\n").encode("utf-8") + _concatenated(pc.binary_join_element_wise(rows, "\n", ""))
+    raw = text.raw
+    if expected == raw:
+        return []
+    n = min(len(raw), len(expected))
+    diff = np.flatnonzero(np.frombuffer(raw[:n], dtype=np.uint8) != np.frombuffer(expected[:n], dtype=np.uint8))
+    offset = int(diff[0]) if len(diff) else n
+    start, e_start = raw.rfind(b"\n", 0, offset) + 1, expected.rfind(b"\n", 0, offset) + 1
+    end, e_end = raw.find(b"\n", offset), expected.find(b"\n", offset)
+    shown = raw[start:end if end >= 0 else len(raw)].decode("utf-8", "replace")
+    want = expected[e_start:e_end if e_end >= 0 else len(expected)].decode("utf-8", "replace")
+    return [_problem(resource.name, raw.count(b"\n", 0, offset) + 1, shown, want)]

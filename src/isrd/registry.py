@@ -81,6 +81,8 @@ def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) 
         if t is None:
             continue
         pk = schemas[table]["primaryKey"][0]
+        if pk not in t.column_names:
+            continue  # the header problem says the id column is missing
         mine = released.filter(pc.equal(released.column("table"), table))
         ids = t.column(pk)
         present = pa.concat_arrays([ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids,

@@ -37,15 +37,24 @@ def hierarchy(actor_ids: list, parents: list) -> tuple[set[str], set[str]]:
     return family, looped
 
 
-def _col(t, name):
-    return t.column(name) if t is not None and name in t.column_names else None
+NEEDED = {"actors": {"actor_id", "parent_actor_id", "actor_type"},
+          "incidents": {"incident_id", "status", "incident_type", "security_service_only", "scope"},
+          "incident_actors": {"incident_id", "actor_id", "role"},
+          "claims": {"incident_id", "claimant_actor_id", "status"},
+          "attributions": {"incident_id", "attributed_actor_id", "stance", "status"}}
+
+
+def _usable(tables: dict, name: str):
+    """The table if it was read with every column these rules need (else its header problem says why)."""
+    t = tables.get(name)
+    return t if t is not None and NEEDED[name] <= set(t.column_names) else None
 
 
 def scope_findings(tables: dict) -> list[Finding]:
-    incidents, actors, links = tables.get("incidents"), tables.get("actors"), tables.get("incident_actors")
-    claims, attributions = tables.get("claims"), tables.get("attributions")
+    incidents, actors, links = (_usable(tables, n) for n in ("incidents", "actors", "incident_actors"))
+    claims, attributions = _usable(tables, "claims"), _usable(tables, "attributions")
     out = []
-    if actors is None or _col(actors, "parent_actor_id") is None:
+    if actors is None:
         return out
     ids = actors.column("actor_id")
     family, looped = hierarchy(ids.to_pylist(), actors.column("parent_actor_id").to_pylist())

@@ -84,7 +84,7 @@ def test_export_command_writes_a_database_and_refuses_to_overwrite(tmp_path, roo
     assert main(["export", "--format", "sqlite", str(dest), str(root)]) == 0
     with sqlite3.connect(dest) as con:
         assert con.execute("select count(*) from incidents").fetchone()[0] > 100
-    assert main(["export", "--format", "sqlite", str(dest), str(root)]) == 1
+    assert main(["export", "--format", "sqlite", str(dest), str(root)]) == 2  # the destination exists: a usage error
     assert "--overwrite" in capsys.readouterr().err
     assert main(["export", "--format", "sqlite", "--overwrite", str(dest), str(root)]) == 0
 

@@ -106,5 +106,5 @@ def test_unknown_ref_is_a_plain_error(pkg, capsys, monkeypatch):
     with pytest.raises(DiffError):
         diff("no-such-ref", pkg, repo=pkg)
     monkeypatch.chdir(pkg)
-    assert main(["diff", "no-such-ref", "."]) == 1
+    assert main(["diff", "no-such-ref", "."]) == 2  # unreadable input
     assert "neither a folder" in capsys.readouterr().err

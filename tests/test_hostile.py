@@ -11,7 +11,7 @@ import pytest
 import isrd
 from isrd.validate import report, validate
 
-from conftest import append_row, cell, read, refresh, set_cell, write
+from conftest import ROOT, append_row, cell, read, refresh, set_cell, write
 from test_validate import only
 
 SECRET = "TOP-SECRET-LINE-OUTSIDE-THE-PACKAGE"
@@ -291,3 +291,95 @@ def test_the_id_patterns_grow_without_breaking_old_ids(pkg):
     problems = [p for p in validate(pkg) if p.line == line and p.table == "actors"]
     assert [p.kind for p in problems] == ["uncited"], report(problems)
     assert cell(pkg, "actors", 1, "actor_id") == "ACT-0001"
+
+
+def test_a_package_ten_times_larger_is_read_in_blocks_and_lines_stay_right(tmp_path):
+    """At 10x the files are parsed in several blocks; a planted error deep in the largest file must still
+    be found at its line, and the loader must give every row."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from make_packages import make
+
+    big = make(tmp_path, 10)
+    path = big / "data" / "citations.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    target = len(lines) - 100
+    cells = lines[target - 1].split(",")
+    cells[4] = "SRC-99999999"
+    lines[target - 1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    refresh(big)
+    problems = validate(big)
+    assert [(p.table, p.line, p.column) for p in problems] == [("citations", target, "source_id")], report(problems)
+    assert len(isrd.load("citations", big)) == len(lines) - 2
+
+
+@pytest.mark.parametrize("case,words", [
+    ("short row", "cannot be read in full"),
+    ("not utf-8", "UTF-8"),
+    ("missing file", "missing"),
+    ("repeated key", "twice"),
+])
+def test_diff_never_drops_a_row_and_says_why(pkg, tmp_path, case, words):
+    from isrd.diff import DiffError, diff
+
+    path = pkg / "data" / "actors.csv"
+    if case == "short row":
+        rows = read(pkg, "actors")
+        rows[5] = rows[5][:3]
+        write(pkg, "actors", rows)
+    elif case == "not utf-8":
+        path.write_bytes(path.read_bytes().replace("Islamic State".encode(), "Islamic Stat\xe9".encode("latin-1"), 1))
+    elif case == "missing file":
+        path.unlink()
+    else:
+        rows = read(pkg, "actors")
+        rows.append(list(rows[2]))
+        write(pkg, "actors", rows)
+    with pytest.raises(DiffError, match=words):
+        diff(ROOT, pkg)
+
+
+def test_diff_of_a_renamed_column_reports_the_columns(pkg):
+    from isrd.diff import diff
+
+    rows = read(pkg, "actors")
+    rows[0][rows[0].index("country")] = "country_code"
+    write(pkg, "actors", rows)
+    actors = next(t for t in diff(ROOT, pkg).tables if t.table == "actors")
+    assert actors.columns_added == ["country_code"] and actors.columns_removed == ["country"]
+    assert actors.rows_new == actors.rows_old
+
+
+def test_export_validates_first(pkg, tmp_path):
+    from isrd.export import ExportError, export
+
+    set_cell(pkg, "actors", 2, "parent_actor_id", cell(pkg, "actors", 2, "actor_id"))  # a self-parent
+    with pytest.raises(ExportError, match="problem"):
+        export("csv", tmp_path / "out", pkg)
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_to_an_unwritable_place_is_a_plain_error(tmp_path):
+    from isrd.export import ExportError, export
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ExportError, match="cannot write"):
+        export("csv", blocker / "sub", ROOT)
+
+
+def test_a_closed_pipe_is_quiet(monkeypatch, capsys):
+    """isrd summary | head -1: the reader leaves, the next write fails; isrd stops quietly with 0."""
+    from isrd import cli
+
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_quiet_stdout", lambda: None)
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert cli.main(["summary", str(ROOT)]) == 0
+    assert capsys.readouterr().err == ""

@@ -13,6 +13,8 @@ import pyarrow.compute as pc
 from .checks import mask_rows
 from .problems import Problem
 
+BATCH = 50_000  # rows rebuilt at a time
+
 
 def canonical_cells(field: dict, text: pa.Array) -> pa.Array:
     """The canonical text of one column, from the text read (booleans written with the first true/false value)."""
@@ -69,15 +71,15 @@ def canonical_findings(resource, text, typed) -> list[Problem]:
     has_quote[np.searchsorted(ends, np.flatnonzero(data == 34))] = True
     rows = np.flatnonzero(has_quote[1:])
     if len(rows):
-        take = pa.array(rows)
-        want = canonical_rows(fields, text.table.take(take))
-        # every line of the file as a string array over the raw bytes themselves (no copy), then the few to compare
+        # every line of the file as a string array over the raw bytes themselves (no copy)
         offsets = np.concatenate([starts, [len(raw)]]).astype(np.int64)
         lines = pa.Array.from_buffers(pa.large_string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(raw)])
-        have = pc.utf8_rtrim(pc.take(lines, pa.array(rows + 1)), "\n")
-        differ = mask_rows(pc.not_equal(have, pc.cast(want, pa.large_string())))
-        for i in differ:
-            out.append(_problem(resource.name, int(rows[i]) + 2, have[int(i)].as_py(), want[int(i)].as_py()))
+        for batch in range(0, len(rows), BATCH):  # in batches, so that the rebuilt text stays small
+            part = rows[batch:batch + BATCH]
+            want = pc.cast(canonical_rows(fields, text.table.take(pa.array(part))), pa.large_string())
+            have = pc.utf8_rtrim(pc.take(lines, pa.array(part + 1)), "\n")
+            for i in mask_rows(pc.not_equal(have, want)):
+                out.append(_problem(resource.name, int(part[i]) + 2, have[int(i)].as_py(), want[int(i)].as_py()))
     return out
 
 

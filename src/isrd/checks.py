@@ -170,7 +170,10 @@ class FieldChecks:
             return
         some = pc.take(col, pa.array(non_ascii))
         invisible = mask_rows(_matches(some, INVISIBLE))
-        not_nfc = [i for i, text in enumerate(some.to_pylist()) if not unicodedata.is_normalized("NFC", text)]
+        not_nfc, at = [], 0
+        for chunk in (some.chunks if isinstance(some, pa.ChunkedArray) else [some]):  # a chunk at a time: little memory
+            not_nfc += [at + i for i, text in enumerate(chunk.to_pylist()) if not unicodedata.is_normalized("NFC", text)]
+            at += len(chunk)
         for rows, message, hint, kind in (
             (invisible, "the text contains an invisible character (zero-width space or joiner, byte-order mark, or a "
              "bidirectional override)", "delete it: it can make two different values look the same", "invisible-character"),
@@ -257,17 +260,27 @@ class FieldChecks:
                      "counts cannot be negative; coordinates are degrees within range", key)
 
 
-def _with_validity(col, valid) -> pa.Array:
-    """The text column with missing values where valid is false, sharing the column's text buffers (no copy)."""
-    if isinstance(col, pa.ChunkedArray):
-        col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
-    if isinstance(valid, pa.ChunkedArray):
-        valid = valid.combine_chunks()
+def _with_validity(col, valid):
+    """The text column with missing values where valid is false, sharing the column's text buffers (no
+    copy of the text: only a validity bitmap is made for each chunk)."""
     valid = pc.fill_null(valid, False)
-    if col.offset or valid.offset or col.buffers()[0] is not None:
-        return pc.if_else(valid, col, pa.scalar(None, col.type))
-    bitmap = valid.buffers()[1]
-    return pa.Array.from_buffers(col.type, len(col), [bitmap, col.buffers()[1], col.buffers()[2]])
+    flags = (valid.combine_chunks() if isinstance(valid, pa.ChunkedArray) else valid).to_numpy(zero_copy_only=False)
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    out, start = [], 0
+    for chunk in chunks:
+        part = flags[start:start + len(chunk)]
+        start += len(chunk)
+        if chunk.offset or chunk.buffers()[0] is not None:
+            out.append(pc.if_else(pa.array(part), chunk, pa.scalar(None, chunk.type)))
+            continue
+        bitmap = pa.array(part).buffers()[1]
+        out.append(pa.Array.from_buffers(chunk.type, len(chunk), [bitmap, chunk.buffers()[1], chunk.buffers()[2]]))
+    return pa.chunked_array(out, type=col.type)
+
+
+def as_array(values) -> pa.Array:
+    """One contiguous array (a value set for is_in and index_in must not be chunked)."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def real_dates(text) -> pa.Array:

@@ -14,7 +14,11 @@ def _root(path: str | None) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="isrd", description="ISRD, the Islamic State-Russia Dataset.")
+    parser = argparse.ArgumentParser(
+        prog="isrd", description="ISRD, the Islamic State-Russia Dataset.",
+        epilog="exit codes: 0 done and the data is valid; 1 the data has problems (each is listed with file, line "
+               "and column); 2 a usage error or input that cannot be read (a missing folder, an unknown git ref, "
+               "a destination that exists or cannot be written).")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="check a data package and list every problem (exit 1 if any)")
     p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: this folder, else the installed data)")
@@ -37,13 +41,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             from .export import export
 
+            from .export import ExportError
+
             try:
                 files = export(args.format, args.dest, _root(args.path), overwrite=args.overwrite)
-            except (FileExistsError, ImportError) as exc:
+            except (FileExistsError, ImportError, ExportError) as exc:
                 print(f"isrd export: {exc}", file=sys.stderr)
                 if isinstance(exc, ImportError):
                     print("isrd export: install the export extras with pip install 'isrd[export]'", file=sys.stderr)
-                return 1
+                return 1 if isinstance(exc, ExportError) and "problem" in str(exc) else 2
             print("\n".join(map(str, files)))
             return 0
         if args.command == "diff":
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(render(diff(args.old, args.new), args.format), end="")
             except DiffError as exc:
                 print(f"isrd diff: {exc}", file=sys.stderr)
-                return 1
+                return 2
             return 0
         if args.command == "cite":
             from .cite import cite
@@ -74,10 +80,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # isrd summary | head: the reader left; say nothing more
+        _quiet_stdout()
+        return 0
     except Exception as exc:  # the promise is plain words, never a traceback
         print(f"isrd: could not finish: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("isrd: this is a bug in isrd; please report it with the command you ran", file=sys.stderr)
         return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush does not fail on the closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ three output formats (text, markdown for a pull request or the changelog, json f
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import subprocess
@@ -17,7 +16,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema as sch
 
 FORMATS = ("text", "markdown", "json")
 LABELS = {"incidents": "name", "actors": "name", "sources": "title", "claims": "summary", "attributions": "summary"}
@@ -82,17 +80,39 @@ def package_at(spec: str | Path, repo: str | Path = "."):
 
 
 def _rows(root: Path, table: str, resources: dict) -> tuple[dict[str, dict], list[str]]:
-    """Rows keyed by primary key (parts joined with ' / '), as text exactly as in the file."""
+    """Rows keyed by primary key (parts joined with ' / '), as text exactly as in the file. Read with
+    isrd's own reader (paths stay inside the package); a file that cannot be read in full, or that
+    repeats a key, is a DiffError, since comparing it would drop rows."""
+    from .read import read_table
+
     res = resources.get(table)
     if res is None:
         return {}, []
-    schema = sch.table_schema(table, root)
-    key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
-    path = res.path
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = {" / ".join(r[k] for k in key): r for r in reader}
-        return rows, list(reader.fieldnames or [])
+    text = read_table(res)
+    where = f"{root / res.relpath}"
+    if text.parsed is None and text.table is None:
+        reasons = "; ".join(str(p) for p in text.problems[:3]) or "it has no rows"
+        raise DiffError(f"{where} cannot be read: {reasons}")
+    blocking = [p for p in text.problems if p.kind not in ("bom", "line-ends", "final-newline", "header")]
+    if blocking or len(set(text.header)) != len(text.header) or "" in text.header:
+        first = blocking[0] if blocking else "the header repeats or leaves out a column name"
+        raise DiffError(f"{where} cannot be read in full, so rows would be lost: {first} "
+                        f"(run isrd validate on that version for every problem)")
+    columns = [text.parsed.column(i).to_pylist() for i in range(len(text.header))]
+    rows = [dict(zip(text.header, cells)) for cells in zip(*columns)]
+    key = res.schema["primaryKey"] or [res.field_names[0]]
+    missing = [k for k in key if k not in text.header]
+    if missing:
+        raise DiffError(f"{where} has no {', '.join(missing)} column, which identifies its rows")
+    keyed: dict[str, dict] = {}
+    lines = text.lines()
+    for i, row in enumerate(rows):
+        k = " / ".join(row[c] for c in key)
+        if k in keyed:
+            raise DiffError(f"{where} has the key {k!r} twice (the second on line {int(lines[i])}); "
+                            "a diff would drop one of them: fix it first (isrd validate names both)")
+        keyed[k] = row
+    return keyed, list(text.header)
 
 
 def _label(table: str, row: dict) -> str:
@@ -109,14 +129,24 @@ def _compare(previous: dict, current: dict) -> dict:
             "columns_added": [], "columns_removed": []}
 
 
+def _resources(root: Path) -> dict:
+    from .package import open_package
+
+    package = open_package(root)
+    if not package.descriptor or package.problems:
+        first = package.problems[0] if package.problems else "no datapackage.json"
+        raise DiffError(f"the package in {root} cannot be opened safely: {first}")
+    return package.resources
+
+
 def diff_tables(old_root: Path, new_root: Path) -> list[TableDiff]:
-    old_res, new_res = sch.resources(old_root), sch.resources(new_root)
+    old_res, new_res = _resources(old_root), _resources(new_root)
     out = []
     for table in list(new_res) + [t for t in old_res if t not in new_res]:
         old_rows, old_cols = _rows(old_root, table, old_res)
         new_rows, new_cols = _rows(new_root, table, new_res)
-        schema = sch.table_schema(table, new_root if table in new_res else old_root)
-        key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
+        res = new_res.get(table) or old_res[table]
+        key = res.schema["primaryKey"] or [res.field_names[0]]
 
         def key_of(row):
             return " / ".join(row.get(k, "") for k in key)
@@ -143,8 +173,14 @@ def diff_tables(old_root: Path, new_root: Path) -> list[TableDiff]:
 def diff(old: str | Path, new: str | Path, repo: str | Path = ".") -> PackageDiff:
     """Row-level differences between two package folders or git refs."""
     with package_at(old, repo) as old_root, package_at(new, repo) as new_root:
-        return PackageDiff(str(old), str(new), sch.datapackage(old_root).get("version", "?"),
-                           sch.datapackage(new_root).get("version", "?"), diff_tables(old_root, new_root))
+        tables = diff_tables(old_root, new_root)
+        return PackageDiff(str(old), str(new), _version(old_root), _version(new_root), tables)
+
+
+def _version(root: Path) -> str:
+    from .package import open_package
+
+    return str(open_package(root).descriptor.get("version", "?"))
 
 
 def _counts(d: TableDiff) -> str:

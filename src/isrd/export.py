@@ -38,22 +38,38 @@ def export(fmt: str, dest: str | Path, path: str | Path | None = None, overwrite
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    from .validate import validate
+
     root = sch.resolve_root(path)
+    problems = validate(root)
+    if problems:
+        shown = "\n".join(str(p) for p in problems[:5])
+        raise ExportError(f"the package has {len(problems)} problem(s), and isrd exports only valid data; "
+                          f"run isrd validate for all of them. The first:\n{shown}")
     dest = Path(dest)
-    if fmt in ("parquet", "csv"):
-        dest.mkdir(parents=True, exist_ok=True)
-        return {"parquet": _parquet, "csv": _csv}[fmt](root, dest)
-    if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} already exists; remove it, or replace it with overwrite=True (isrd export --overwrite)")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")  # a failed export leaves no half-written database
-    partial.unlink(missing_ok=True)
     try:
-        {"sqlite": _sqlite, "duckdb": _duckdb}[fmt](root, partial)
-        os.replace(partial, dest)
-    finally:
+        if fmt in ("parquet", "csv"):
+            dest.mkdir(parents=True, exist_ok=True)
+            return {"parquet": _parquet, "csv": _csv}[fmt](root, dest)
+        if dest.exists() and not overwrite:
+            raise FileExistsError(f"{dest} already exists; remove it, or replace it with overwrite=True (isrd export --overwrite)")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".partial")  # a failed export leaves no half-written database
         partial.unlink(missing_ok=True)
+        try:
+            {"sqlite": _sqlite, "duckdb": _duckdb}[fmt](root, partial)
+            os.replace(partial, dest)
+        finally:
+            partial.unlink(missing_ok=True)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise ExportError(f"cannot write to {dest}: {exc.strerror or exc}") from None
     return [dest]
+
+
+class ExportError(ValueError):
+    """The package is not valid, or the destination cannot be written: said in plain words."""
 
 
 # --- shared: what the schemas say, as SQL and as plain Python values ---------------------------------

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .checks import Finding, duplicated, first_of, mask_rows
+from .checks import Finding, as_array, duplicated, first_of, mask_rows
 
 SEPARATOR = "\x1f"  # joins the cells of a composite key; a control character, which no valid cell holds
 
@@ -91,7 +91,7 @@ def _foreign_key(name: str, fk: dict, resources: dict, texts: dict, typed: dict)
         parent_keys = pa.concat_arrays([parent_keys.combine_chunks() if isinstance(parent_keys, pa.ChunkedArray) else parent_keys,
                                         pa.array(extra, pa.string())])
     child = _key(cols)
-    dangling = pc.and_(pa.array(ok), pc.invert(pc.is_in(child, parent_keys)))
+    dangling = pc.and_(pa.array(ok), pc.invert(pc.is_in(child, as_array(parent_keys))))
     rows = mask_rows(dangling)
     if not len(rows):
         return []

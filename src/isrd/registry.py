@@ -70,7 +70,7 @@ def anchors(table: str, t: pa.Table) -> pa.Array | None:
 def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) -> list:
     """Released ids that vanished, and released ids now anchored to another record.
     recovered: table -> ids of rows set aside as unreadable, which have not vanished."""
-    from .checks import Finding
+    from .checks import Finding, as_array
 
     released = read_table(root)
     if released is None:
@@ -87,7 +87,7 @@ def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) 
         ids = t.column(pk)
         present = pa.concat_arrays([ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids,
                                     pa.array(recovered.get(table, []), pa.string())])
-        gone = mine.filter(pc.invert(pc.is_in(mine.column("id"), present)))
+        gone = mine.filter(pc.invert(pc.is_in(mine.column("id"), as_array(present))))
         for rid, first in zip(gone.column("id").to_pylist(), gone.column("first_release").to_pylist()):
             out.append(Finding(table, np.array([-1]), pk, f"{rid} was released in {first} and is no longer in the table",
                                "a released record is never deleted: put it back and set status to retracted "
@@ -95,7 +95,7 @@ def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) 
         now = anchors(table, t)
         if now is None:
             continue
-        at = pc.index_in(mine.column("id"), value_set=ids)  # each released id's row now (null: gone, reported above)
+        at = pc.index_in(mine.column("id"), value_set=as_array(ids))  # each released id's row now (null: gone, reported above)
         found = pc.is_valid(at)
         kept = mine.filter(found)
         rows = pc.filter(at, found)

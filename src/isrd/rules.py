@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .checks import Finding, finding, real_dates
+from .checks import Finding, as_array, finding, real_dates
 
 MAX_QUOTE_WORDS = 40
 EVIDENCED_TABLES = ("incidents", "casualty_reports", "actors", "claims", "attributions")
@@ -162,7 +162,7 @@ def citation_findings(tables: dict, schemas: dict) -> list[Finding]:
             continue
         here = pc.fill_null(pc.equal(record_table, table), False)
         ids = t.column(pk)
-        f = finding("citations", pc.and_(here, pc.and_(pc.is_valid(record_id), pc.invert(pc.is_in(record_id, ids)))),
+        f = finding("citations", pc.and_(here, pc.and_(pc.is_valid(record_id), pc.invert(pc.is_in(record_id, as_array(ids))))),
                     "record_id", "", f"record_id must be a {pk} in data/{table}.csv", "foreign-key", record_id)
         if f:
             f.messages = [f"there is no record {v} in {table}" for v in f.values]
@@ -173,7 +173,7 @@ def citation_findings(tables: dict, schemas: dict) -> list[Finding]:
                     f"use one of: {', '.join(fields)}; or leave it empty to cite the whole record", "citation-field", field)
         out += [f] if f else []
         cited = pc.filter(record_id, pc.and_(here, live))
-        uncited = pc.and_(pc.and_(active(t), pc.is_valid(ids)), pc.invert(pc.is_in(ids, cited)))
+        uncited = pc.and_(pc.and_(active(t), pc.is_valid(ids)), pc.invert(pc.is_in(ids, as_array(cited))))
         f = finding(table, uncited, pk, "the record has no citation",
                     "add a row to data/citations.csv naming a source and a verbatim quote for it", "uncited", ids)
         out += [f] if f else []

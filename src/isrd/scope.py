@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .checks import Finding, finding, mask_rows
+from .checks import Finding, as_array, finding, mask_rows
 from .rules import active
 
 ISLAMIC_STATE = "ACT-0001"  # the root of the Islamic State family of actors: its provinces and media are its descendants
@@ -76,7 +76,7 @@ def scope_findings(tables: dict) -> list[Finding]:
     reporting = pc.equal(links.column("role"), "reporting_body")
     reporters = pc.filter(links.column("incident_id"), reporting)
     apparatus_ids = pc.filter(ids, pc.is_in(actors.column("actor_type"), pa.array(SECURITY_APPARATUS)))
-    vouched = pc.filter(links.column("incident_id"), pc.and_(reporting, pc.is_in(links.column("actor_id"), apparatus_ids)))
+    vouched = pc.filter(links.column("incident_id"), pc.and_(reporting, pc.is_in(links.column("actor_id"), as_array(apparatus_ids))))
 
     iid = incidents.column("incident_id")
     live = active(incidents)
@@ -93,7 +93,7 @@ def scope_findings(tables: dict) -> list[Finding]:
     add(pc.and_(core, pc.invert(pc.is_in(iid, tied))), "scope",
         "a core incident needs the Islamic State or one of its provinces as perpetrator, claimant or attributed party",
         "link it in incident_actors, claims or attributions, or set scope to context", "scope-core", incidents.column("scope"))
-    add(pc.and_(plot, pc.invert(pc.is_in(iid, reporters))), "incident_type", "a foiled plot must name who says it existed",
+    add(pc.and_(plot, pc.invert(pc.is_in(iid, as_array(reporters)))), "incident_type", "a foiled plot must name who says it existed",
         "add a row to incident_actors with role reporting_body (a security service, prosecutor or court)",
         "plot-reporting-body", kind)
     add(pc.and_(plot, pc.is_null(only)), "security_service_only",
@@ -103,7 +103,7 @@ def scope_findings(tables: dict) -> list[Finding]:
     shown_only = pc.cast(only, pa.string())
     add(pc.and_(attack, pc.is_valid(only)), "security_service_only", "applies to plots and failed attacks only",
         "leave it empty for an attack", "plot-account", shown_only)
-    add(pc.and_(pc.and_(plot, pc.fill_null(only, False)), pc.invert(pc.is_in(iid, vouched))), "security_service_only",
+    add(pc.and_(pc.and_(plot, pc.fill_null(only, False)), pc.invert(pc.is_in(iid, as_array(vouched)))), "security_service_only",
         "the plot is marked security-service-only but its reporting body is not a security service or the authority "
         "commanding one", "link the security service in incident_actors with role reporting_body, or set false "
         "if a court or independent source reports the plot", "plot-account", shown_only)

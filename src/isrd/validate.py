@@ -90,7 +90,8 @@ def check_package(root: Path, descriptor_check: bool = True):
         integrity = sch.integrity_of(text.raw) if text.raw else None
         if text.table is not None:
             fc = FieldChecks(res, text.table, control=text.control).run()
-            typed, found = _typed_table(fc), fc.findings
+            typed = _typed_table(fc)
+            found = fc.findings + row_findings(res.name, res.schema, typed)
             if text.header_ok and not text.skipped and not text.problems and not fc.findings:
                 canonical = canonical_findings(res, text, typed)
             text.keys = {f: text.table.column(f) for f in key_fields.get(res.name, ()) if f in text.table.column_names}
@@ -120,12 +121,12 @@ def check_package(root: Path, descriptor_check: bool = True):
         if digest is not None:
             integrity[name] = digest
     schemas = {n: r.schema for n, r in package.resources.items()}
-    findings += key_findings(package.resources, texts, typed)
-    for name, t in typed.items():
-        findings += row_findings(name, schemas[name], t)
-    findings += citation_findings(typed, schemas) + toll_findings(typed) + scope_findings(typed)
     recovered = {n: recovered_keys(texts[n], schemas[n]["primaryKey"][:1]) for n in typed if schemas[n]["primaryKey"]}
-    findings += registry_findings(root, typed, schemas, recovered)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the id registry, beside the other rules across tables
+        released = pool.submit(registry_findings, root, typed, schemas, recovered)
+        findings += key_findings(package.resources, texts, typed)
+        findings += citation_findings(typed, schemas) + toll_findings(typed) + scope_findings(typed)
+        findings += released.result()
     by_table = {}
     for f in findings:
         by_table.setdefault(f.table, []).append(f)

@@ -1,50 +1,15 @@
 #!/usr/bin/env python3
-"""Generate datapackage.json from schemas/package.json, the Table Schemas in schemas/ and the data
-(the bytes and sha256 hash of each CSV file).
-
-Never edit datapackage.json by hand: edit schemas/ and run this script. The tests fail when the
-committed datapackage.json differs from what this script writes.
-"""
+"""Regenerate datapackage.json (and everything else derived). Kept for habit: it runs `isrd build` (which regenerates every derived file), and works from a
+checkout without an install. With --check, write nothing and exit 1 if anything is stale."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from generated import write_or_check
-
-from isrd.schema import integrity
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
 
-
-def build(root: Path = ROOT) -> dict:
-    meta = json.loads((root / "schemas" / "package.json").read_text(encoding="utf-8"))
-    resources = []
-    for name in meta.pop("resources"):
-        schema = json.loads((root / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
-        resources.append({
-            "name": name,
-            "type": "table",
-            "title": schema["title"],
-            "description": schema["description"],
-            "path": f"data/{name}.csv",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": f"schemas/{name}.schema.json",
-            **integrity(root / "data" / f"{name}.csv"),
-        })
-    return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", **meta, "resources": resources}
-
-
-def render(root: Path = ROOT) -> str:
-    return json.dumps(build(root), indent=2, ensure_ascii=False) + "\n"
-
-
-def main() -> int:
-    return write_or_check(ROOT / "datapackage.json", render(), "python scripts/build_datapackage.py")
-
+from isrd.cli import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["build", *(["--check"] if "--check" in sys.argv[1:] else []), str(ROOT)]))

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import isrd
+from isrd.load import typed_tables
 from isrd.registry import register
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def main() -> int:
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for script in ("build_datapackage.py", "build_codebook.py", "build_citation.py"):
         subprocess.run([sys.executable, str(ROOT / "scripts" / script)], check=True)
-    frames = isrd.load_all(ROOT)
+    frames = typed_tables(ROOT)  # every row, as typed Arrow tables
     schemas = {name: isrd.table_schema(name, ROOT) for name in frames}
     added = register(ROOT, args.version, frames, schemas)
     print(f"registered {added} new id(s) as first released in {args.version}")

@@ -96,3 +96,11 @@ def test_cite_command_prints_the_installed_version(root, capsys):
     assert main(["cite", "--format", "bibtex", str(root)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("@misc{isrd_") and isrd.cite("bibtex", root) in out
+
+
+@pytest.mark.parametrize("name", ["codebook", "scope", "coverage", "changelog", "license"])
+def test_docs_command_prints_each_document(name, capsys):
+    from isrd.cli import main
+
+    assert main(["docs", name]) == 0
+    assert len(capsys.readouterr().out) > 500

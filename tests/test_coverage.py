@@ -20,19 +20,19 @@ def test_outlet_merges_pages_of_one_publisher():
 
 
 def test_group_media_is_not_an_independent_source(pkg):
-    frames = isrd.load_all(pkg)
+    frames = isrd.load_all(pkg, include_retracted=True)
     before = independent_outlets(frames)["INC-0001"]
     rows = read(pkg, "sources")
     t = rows[0].index("source_type")
     for r in rows[1:]:
         r[t] = "group_media"
     write(pkg, "sources", rows)
-    assert independent_outlets(isrd.load_all(pkg)).get("INC-0001", set()) == set()
+    assert independent_outlets(isrd.load_all(pkg, include_retracted=True)).get("INC-0001", set()) == set()
     assert len(before) >= 2
 
 
 def test_coverage_counts_agree_with_the_tables(root):
-    frames = isrd.load_all(root)
+    frames = isrd.load_all(root, include_retracted=True)
     c = coverage(frames)
     active = frames["incidents"].query("status == 'active'")
     assert c["incidents"] == len(active)
@@ -45,6 +45,6 @@ def test_coverage_counts_agree_with_the_tables(root):
 
 def test_summary_reports_coverage(root):
     text = summary(root)
-    c = coverage(isrd.load_all(root))
+    c = coverage(isrd.load_all(root, include_retracted=True))
     assert f"{c['two_independent_sources']} of {c['incidents']}" in text
     assert f"{c['toll_with_range']} of {c['with_toll']}" in text

@@ -39,7 +39,7 @@ def enum_fields():
 
 def expected(name, root) -> list[tuple]:
     """The loader's rows as plain Python values: None for NA/NaT/NaN, dates as datetime.date."""
-    frame = isrd.load(name, root)
+    frame = isrd.load(name, root, include_retracted=True)
     fields = fields_of(name)
     cols = [frame[f["name"]].tolist() for f in fields]
     return [tuple(None if pd.isna(v) else PY[f["type"]](v) for f, v in zip(fields, row)) for row in zip(*cols)]
@@ -215,7 +215,7 @@ def test_sqlite_refuses_a_value_outside_the_enum(table, field, sqlite_db):
 @pytest.mark.parametrize("name", TABLES)
 def test_duckdb_values(name, root, duckdb_con):
     rows = duckdb_con.execute(f'SELECT * FROM "{name}"').fetchall()
-    assert len(rows) == len(isrd.load(name, root))
+    assert len(rows) == len(isrd.load(name, root, include_retracted=True))
     assert by_key(name, rows) == by_key(name, expected(name, root))
 
 
@@ -240,7 +240,7 @@ def test_duckdb_join_matches_pandas(root, duckdb_con):
     got = duckdb_con.execute("""
         SELECT i.incident_id, count(c.claim_id), max(c.claimed_killed)
         FROM incidents i LEFT JOIN claims c USING (incident_id) GROUP BY ALL ORDER BY 1""").fetchall()
-    inc, claims = isrd.load("incidents", root), isrd.load("claims", root)
+    inc, claims = isrd.load("incidents", root, include_retracted=True), isrd.load("claims", root, include_retracted=True)
     joined = inc[["incident_id"]].merge(claims, on="incident_id", how="left")
     per = joined.groupby("incident_id", sort=True).agg(n=("claim_id", "count"), top=("claimed_killed", "max"))
     assert got == [(i, int(r.n), None if pd.isna(r.top) else int(r.top)) for i, r in per.iterrows()]

@@ -38,7 +38,7 @@ def test_dtypes_follow_the_table_schema(name):
 
 @pytest.mark.parametrize("name", isrd.tables())
 def test_round_trip_is_byte_identical(name, root, tmp_path):
-    df = isrd.load(name, root)
+    df = isrd.load(name, root, include_retracted=True)
     out = tmp_path / f"{name}.csv"
     isrd.write(df, name, out, root)
     assert out.read_bytes() == (root / "data" / f"{name}.csv").read_bytes()
@@ -84,6 +84,8 @@ def test_short_row_is_an_error_not_a_dropped_row(pkg):
 def test_unknown_table():
     with pytest.raises(KeyError, match="incidents"):
         isrd.load("incident")
+    with pytest.raises(isrd.DataError):  # the loader's one exception type covers it too
+        isrd.load("incident")
 
 
 @pytest.mark.parametrize("field,text", [
@@ -125,3 +127,12 @@ def test_pandera_schema_catches_a_frame_that_breaks_the_contract():
     df.loc[0, "incident_id"] = "INC-١٢٣٤"  # Arabic-Indic digits: not an ASCII id
     with pytest.raises(pa.errors.SchemaErrors):
         frame_schema("incidents").validate(df, lazy=True)
+
+
+def test_retracted_records_are_left_out_unless_asked_for(root):
+    every = isrd.load("claims", root, include_retracted=True)
+    retracted = int((every["status"] == "retracted").sum())
+    assert retracted > 0, "the data has retracted claims since the second reading"
+    active = isrd.load("claims", root)
+    assert len(active) == len(every) - retracted and (active["status"] == "active").all()
+    assert list(active.index) == list(range(len(active)))

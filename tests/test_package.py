@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,13 @@ def test_wheel_installs_and_loads_offline_in_fresh_venv(root, tmp_path):
     assert counts["incidents"] > 0 and set(counts) >= {"incidents", "actors", "claims", "sources", "citations"}
     r = subprocess.run([str(venv / "bin" / "isrd"), "validate"], cwd=elsewhere, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+    for name, words in (("codebook", "incident_id"), ("scope", "Inclusion criteria"), ("coverage", "Known gaps"),
+                        ("changelog", "## 0.2.0"), ("license", "Creative Commons Attribution 4.0")):
+        r = subprocess.run([str(venv / "bin" / "isrd"), "docs", name], cwd=elsewhere, capture_output=True, text=True)
+        assert r.returncode == 0 and words in r.stdout, (name, r.stderr)
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names
 
 
 @pytest.mark.slow

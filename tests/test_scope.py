@@ -45,7 +45,7 @@ def test_rule_leaves_ranges_empty_without_eligible_reports():
 
 
 def test_every_incident_range_in_the_data_follows_the_rule(root):
-    incidents, reports = isrd.load("incidents", root), isrd.load("casualty_reports", root)
+    incidents, reports = isrd.load("incidents", root, include_retracted=True), isrd.load("casualty_reports", root, include_retracted=True)
     from isrd.tolls import derive_all
     derived = derive_all(incidents, reports)
     with_reports = set(reports["incident_id"])
@@ -94,7 +94,7 @@ def test_perpetrator_figure_never_enters_the_range(pkg):
 
 def _core_incident_without_islamic_state(pkg):
     """Cut every tie between one core incident and the Islamic State family; return its file line."""
-    frames = isrd.load_all(pkg)
+    frames = isrd.load_all(pkg, include_retracted=True)
     family = islamic_state_family(frames["actors"])
     iid = "INC-0001"
     links = read(pkg, "incident_actors")
@@ -122,7 +122,7 @@ def test_context_incident_needs_no_islamic_state_actor(pkg):
 
 
 def test_every_core_incident_in_the_data_is_tied_to_the_islamic_state(root):
-    frames = isrd.load_all(root)
+    frames = isrd.load_all(root, include_retracted=True)
     family = islamic_state_family(frames["actors"])
     assert {"ACT-0001", "ACT-0002", "ACT-0003"} <= family
     assert "ACT-0022" not in family  # the Taliban are not part of it
@@ -168,7 +168,7 @@ def test_security_service_only_needs_a_security_service_reporting(pkg):
 
 
 def test_every_plot_in_the_data_names_its_reporting_body(root):
-    frames = isrd.load_all(root)
+    frames = isrd.load_all(root, include_retracted=True)
     plots = frames["incidents"].query("incident_type == 'foiled_plot' and status == 'active'")
     assert len(plots) > 0
     reporting = set(frames["incident_actors"].query("role == 'reporting_body'")["incident_id"])

@@ -202,7 +202,7 @@ def test_csv_edited_after_datapackage_was_generated(pkg):
     path.write_text(path.read_text(encoding="utf-8").replace("Islamic State,", "Islamic State (IS),", 1), encoding="utf-8")
     found = only(validate(pkg), "datapackage.json", 0, "")
     assert found[0].kind == "stale-datapackage"
-    assert "actors.csv" in found[0].message and "build_datapackage.py" in found[0].hint
+    assert "actors.csv" in found[0].message and "isrd build" in found[0].hint
 
 
 def test_regenerated_datapackage_is_valid_again(pkg):

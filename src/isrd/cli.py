@@ -13,6 +13,17 @@ def _root(path: str | None) -> Path | None:
     return Path.cwd() if (Path.cwd() / "datapackage.json").is_file() else None
 
 
+DOCS = {"codebook": "docs/codebook.md", "scope": "docs/scope.md", "coverage": "docs/coverage.md",
+        "changelog": "CHANGELOG.md", "license": "LICENSE"}
+
+
+def read_doc(name: str) -> str:
+    """A document shipped with the data (installed with the wheel, or in the checkout)."""
+    from .schema import default_root
+
+    return (default_root() / DOCS[name]).read_text(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="isrd", description="ISRD, the Islamic State-Russia Dataset.",
@@ -31,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("old", help="package folder or git ref, e.g. v0.1.0 or main")
     p.add_argument("new", nargs="?", default=".", help="package folder or git ref (default: this folder)")
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p = sub.add_parser("build", help="regenerate what is derived (tolls, codebook, datapackage.json, CITATION.cff); "
+                                     "--check names what is stale (exit 1)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
+    p.add_argument("path", nargs="?", help="the checkout's folder (default: this folder)")
+    p = sub.add_parser("docs", help="print the codebook, the scope, the coverage notes, the changelog or the licence")
+    p.add_argument("name", nargs="?", default="codebook", choices=list(DOCS))
     p = sub.add_parser("export", help="write the tables as Parquet, SQLite, DuckDB or CSV")
     p.add_argument("--format", choices=["parquet", "sqlite", "duckdb", "csv"], required=True)
     p.add_argument("--overwrite", action="store_true", help="replace an existing database file")
@@ -38,6 +55,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "build":
+            from .build import build
+
+            root = Path(args.path) if args.path else Path.cwd()
+            if not (root / "schemas" / "package.json").is_file():
+                print(f"isrd build: {root} is not an ISRD checkout (no schemas/package.json)", file=sys.stderr)
+                return 2
+            stale = build(root, check=args.check)
+            print("\n".join(stale) if stale else "everything derived is up to date")
+            return 1 if (args.check and stale) else 0
+        if args.command == "docs":
+            print(read_doc(args.name), end="")
+            return 0
         if args.command == "export":
             from .export import export
 

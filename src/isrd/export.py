@@ -168,7 +168,7 @@ def _csv(root: Path, dest: Path) -> list[Path]:
     out = []
     for name, schema in _schemas(root).items():
         target = dest / f"{name}.csv"
-        target.write_bytes(to_csv_text(load(name, root), schema).encode("utf-8"))
+        target.write_bytes(to_csv_text(load(name, root, include_retracted=True), schema).encode("utf-8"))
         out.append(target)
     return out
 
@@ -179,7 +179,7 @@ def _arrow_table(name: str, schema: dict, root: Path):
 
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
              "date": pa.date32()}
-    frame = load(name, root)
+    frame = load(name, root, include_retracted=True)
     arrays, fields = [], []
     for f in schema["fields"]:
         meta = {"description": f.get("description", "")}
@@ -228,7 +228,7 @@ def _sqlite(root: Path, dest: Path) -> None:
             for fields, _, _ in _foreign_keys(name, schema):
                 con.execute(f"CREATE INDEX {_q('idx_' + name + '_' + '_'.join(fields))} "
                             f"ON {_q(name)} ({', '.join(map(_q, fields))})")
-            frame = load(name, root)
+            frame = load(name, root, include_retracted=True)
             columns = {f["name"]: _values(frame[f["name"]], f) for f in schema["fields"]}
             for f in schema["fields"]:  # SQLite has no date type: ISO text sorts and compares correctly
                 if f["type"] == "date":

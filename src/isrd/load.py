@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from . import schema as sch
-from .problems import DataError, Problem
+from .problems import DataError, Problem, TableNotFound
 
 
 def parse_cell(field: dict, text: str):
@@ -61,7 +61,7 @@ def _open(root, names: list[str] | None = None):
     if names is not None:
         unknown = [n for n in names if n not in package.resources and n not in _declared(package)]
         if unknown:
-            raise KeyError(f"no table {unknown[0]!r}; tables are: {', '.join(_declared(package))}")
+            raise TableNotFound(unknown[0], _declared(package))
         refused = [n for n in names if n not in package.resources]
         if refused:
             raise DataError([p for p in package.problems] or
@@ -79,30 +79,44 @@ def typed_tables(path=None, names: list[str] | None = None) -> dict:
     return _typed(sch.resolve_root(path), names)[1]
 
 
-def _typed(root, names):
+def _typed(root, names, convert=None):
+    """The package and its tables typed (each passed through convert when given), two files at a time:
+    Arrow's kernels release the GIL. DataError with every problem if any table cannot be typed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    package = _open(root, names)
+    names = list(package.resources) if names is None else names
+    resources = sorted((package.resources[n] for n in names), key=lambda r: -_size(r.path))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip([r.name for r in resources], pool.map(lambda r: _typed_one(r, convert), resources)))
+    problems = [p for n in names for p in results[n][1]]
+    if problems:
+        raise DataError(problems)
+    return package, {n: results[n][0] for n in names}
+
+
+def _size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _typed_one(res, convert):
     import pyarrow as pa
 
     from .checks import FieldChecks, problems as to_problems
     from .read import read_table
 
-    package = _open(root, names)
-    names = list(package.resources) if names is None else names
-    out, problems = {}, []
-    for name in names:
-        res = package.resources[name]
-        text = read_table(res)
-        blocking = [p for p in text.problems if p.kind not in ("bom", "line-ends", "final-newline")]
-        if blocking or text.table is None or not text.header_ok:
-            problems += blocking or [p for p in text.problems] or [Problem(name, 1, message="the table cannot be read", kind="header")]
-            continue
-        fc = FieldChecks(res, text.table, full=False).run()
-        if fc.findings:
-            problems += to_problems(fc.findings, text.lines())
-            continue
-        out[name] = pa.table({f: fc.typed[f] for f in res.field_names})
-    if problems:
-        raise DataError(problems)
-    return package, out
+    text = read_table(res, check_control=False)
+    blocking = [p for p in text.problems if p.kind not in ("bom", "line-ends", "final-newline")]
+    if blocking or text.table is None or not text.header_ok:
+        return None, blocking or list(text.problems) or [Problem(res.name, 1, message="the table cannot be read", kind="header")]
+    fc = FieldChecks(res, text.table, full=False).run()
+    if fc.findings:
+        return None, to_problems(fc.findings, text.lines())
+    table = pa.table({f: fc.typed[f] for f in res.field_names})
+    return (convert(table, res.schema) if convert else table), []
 
 
 def to_pandas(table, schema: dict):
@@ -140,20 +154,27 @@ def _mapper():
     return _MAPPER
 
 
-def load(name: str, path: str | Path | None = None):
+def load(name: str, path: str | Path | None = None, include_retracted: bool = False):
     """One table as a typed DataFrame: ``isrd.load("incidents")``.
 
-    path: a folder holding datapackage.json (default: the data installed with the package).
-    Raises isrd.DataError naming file, line and column if the table cannot be read without loss.
+    Active records only by default: a withdrawn record stays in the files, marked retracted, so that ids
+    are never reused; include_retracted=True gives every row, exactly as in the file (what isrd.write
+    writes back byte for byte). path: a folder holding datapackage.json (default: the data installed with
+    the package). Raises isrd.DataError naming file, line and column if the table cannot be read without loss.
     """
-    return load_all(path, [name])[name]
+    return load_all(path, [name], include_retracted)[name]
 
 
-def load_all(path: str | Path | None = None, names: list[str] | None = None) -> dict:
-    """Every table, by name: ``isrd.load_all()["claims"]``."""
+def load_all(path: str | Path | None = None, names: list[str] | None = None, include_retracted: bool = False) -> dict:
+    """Every table, by name: ``isrd.load_all()["claims"]`` (active records only, as for load)."""
     _mapper()
-    package, typed = _typed(sch.resolve_root(path), names)
-    return {name: to_pandas(t, package.resources[name].schema) for name, t in typed.items()}
+    package, frames = _typed(sch.resolve_root(path), names, to_pandas)
+    out = {}
+    for name, frame in frames.items():
+        if not include_retracted and "status" in frame.columns:
+            frame = frame[frame["status"] != "retracted"].reset_index(drop=True)
+        out[name] = frame
+    return out
 
 
 def tables(path: str | Path | None = None) -> list[str]:

@@ -261,11 +261,11 @@ def open_package(root: str | Path) -> Package:
     descriptor, why = read_json_file(root / PACKAGE_FILE, f"{PACKAGE_FILE} in {root}")
     if why:
         hint = ("run isrd in the dataset's folder, or pass that folder" if "does not exist" in why
-                else "regenerate it with python scripts/build_datapackage.py, or restore it from git")
+                else "regenerate it with isrd build, or restore it from git")
         return Package(root, {}, {}, [_package_problem(why, hint)])
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return Package(root, {}, {}, [_package_problem(f"{PACKAGE_FILE} must be a JSON object with a list of resources",
-                                                       "regenerate it with python scripts/build_datapackage.py")])
+                                                       "regenerate it with isrd build")])
     resources: dict[str, Resource] = {}
     for i, res in enumerate(descriptor["resources"], 1):
         r = _resource(root, res, i, problems)

@@ -36,3 +36,14 @@ class DataError(ValueError):
         shown = "\n".join(str(p) for p in problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         super().__init__(f"{len(problems)} problem(s):\n{shown}{more}")
+
+
+class TableNotFound(DataError, KeyError):
+    """isrd.load was asked for a table the package does not have (a KeyError too, as a lookup by name)."""
+
+    def __init__(self, name: str, known: list[str]):
+        super().__init__([Problem("datapackage.json", 0, message=f"no table {name!r}; tables are: {', '.join(known)}",
+                                  kind="unknown-table")])
+
+    def __str__(self) -> str:
+        return ValueError.__str__(self)

@@ -151,7 +151,7 @@ def header_problem(name: str, expected: list[str], header: list[str], first_line
     return _problem(name, 1, message, hint + " (the rows are still checked, column by column)", "header")
 
 
-def read_table(resource: Resource) -> TableText:
+def read_table(resource: Resource, check_control: bool = True) -> TableText:
     """One read of a resource's file: text columns, the rows set aside and every problem found on the way."""
     name = resource.name
     try:
@@ -179,7 +179,7 @@ def read_table(resource: Resource) -> TableText:
         problems.append(encoding_problem(name, text_raw))
     if any(p.kind in ("nul", "encoding") for p in problems):
         return out  # the cells cannot be trusted: fix the encoding first
-    out.control = has_control_bytes(text_raw)
+    out.control = has_control_bytes(text_raw) if check_control else False
     present = [c for c in expected if c in header and header.count(c) == 1]
     if not present:
         return out

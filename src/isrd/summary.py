@@ -32,7 +32,7 @@ def _coverage_lines(frames: dict) -> list[str]:
 
 
 def summary(path: str | Path | None = None) -> str:
-    frames = load_all(path)
+    frames = load_all(path, include_retracted=True)
     out = ["Rows per table:"]
     out += [f"  {name:<16} {len(df):>6}" for name, df in frames.items()]
     inc = frames["incidents"]

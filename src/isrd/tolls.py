@@ -96,7 +96,7 @@ def toll_findings(tables: dict) -> list:
             continue
         shown = [expected[int(r)].as_py() for r in rows]
         out.append(Finding("incidents", rows, field, "", "the ranges are derived (rule in docs/scope.md): correct or add rows in "
-                           "data/casualty_reports.csv, then run python scripts/fill_tolls.py", "toll-derivation",
+                           "data/casualty_reports.csv, then run isrd build", "toll-derivation",
                            pc.take(pc.cast(have, pa.string()), pa.array(rows)).to_pylist(),
                            messages=[f"does not follow from the incident's casualty reports, which give "
                                      f"{'empty' if v is None else v}" for v in shown]))
@@ -119,7 +119,7 @@ def fill(path=None, write: bool = True) -> list[tuple[str, str, int | None, int 
     root = resolve_root(path)
     typed = typed_tables(root, ["incidents", "casualty_reports"])
     want = derive_table(typed["incidents"].column("incident_id"), typed["casualty_reports"])
-    incidents = load("incidents", root)
+    incidents = load("incidents", root, include_retracted=True)
     changes = []
     for field in FIELDS:
         new = pd.array(want.column(field).to_pylist(), dtype="Int64")

@@ -36,9 +36,9 @@ def _descriptor_problems(package) -> list[Problem]:
         errors = list(report.errors)
     except Exception as exc:  # noqa: BLE001 - frictionless raises many types for a bad descriptor
         return [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {str(exc).splitlines()[0]}",
-                        hint="regenerate it with python scripts/build_datapackage.py", kind="package")]
+                        hint="regenerate it with isrd build", kind="package")]
     return [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {e.note or e.message}",
-                    hint="regenerate it with python scripts/build_datapackage.py", kind="package") for e in errors]
+                    hint="regenerate it with isrd build", kind="package") for e in errors]
 
 
 def _stale(package, integrity: dict) -> list[Problem]:
@@ -49,7 +49,7 @@ def _stale(package, integrity: dict) -> list[Problem]:
         return []
     return [Problem(PACKAGE_FILE, 0, message=f"{', '.join(stale)} changed after {PACKAGE_FILE} was generated "
                     "(its recorded bytes and sha256 no longer match)",
-                    hint="when the data problems above are fixed, run python scripts/build_datapackage.py and commit the new datapackage.json",
+                    hint="when the data problems above are fixed, run isrd build and commit the new datapackage.json",
                     kind="stale-datapackage")]
 
 

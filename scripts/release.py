@@ -3,8 +3,10 @@
 
     python scripts/release.py 0.2.0 [--date YYYY-MM-DD]
 
-Afterwards: write the CHANGELOG section (start from `isrd diff vPREVIOUS . --format markdown`), run
-bash scripts/test.sh, commit, and tag vVERSION. The version must be SemVer and above the current one.
+Afterwards: write the CHANGELOG section (start from `isrd diff PREVIOUS . --format markdown`), run
+bash scripts/test.sh and commit; the commit that adds the version's row to releases/releases.csv is the
+release, which `isrd diff VERSION` finds without git tags (tag vVERSION too if you like). The version must
+be SemVer and above the current one.
 """
 from __future__ import annotations
 
@@ -12,15 +14,15 @@ import argparse
 import datetime as dt
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
-import isrd
-from isrd.load import typed_tables
-from isrd.registry import register
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import isrd  # noqa: E402
+from isrd.load import typed_tables  # noqa: E402
+from isrd.registry import register  # noqa: E402
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
@@ -46,12 +48,15 @@ def main() -> int:
     meta["version"] = args.version
     meta["created"] = f"{args.date}T00:00:00Z"
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for script in ("build_datapackage.py", "build_codebook.py", "build_citation.py"):
-        subprocess.run([sys.executable, str(ROOT / "scripts" / script)], check=True)
+    from isrd.build import build
+
+    build(ROOT)
     frames = typed_tables(ROOT)  # every row, as typed Arrow tables
     schemas = {name: isrd.table_schema(name, ROOT) for name in frames}
     added = register(ROOT, args.version, frames, schemas)
     print(f"registered {added} new id(s) as first released in {args.version}")
+    with (ROOT / "releases" / "releases.csv").open("a", encoding="utf-8") as f:
+        f.write(f"{args.version},{args.date},\n")  # the commit that adds this row is the release
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -108,3 +109,40 @@ def test_unknown_ref_is_a_plain_error(pkg, capsys, monkeypatch):
     monkeypatch.chdir(pkg)
     assert main(["diff", "no-such-ref", "."]) == 2  # unreadable input
     assert "neither a folder" in capsys.readouterr().err
+
+
+def _changelog_tables(text: str) -> dict[str, dict[str, list[int]]]:
+    """Each CHANGELOG section's table: section heading -> table -> its numbers."""
+    out, section = {}, None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section = line[3:].split(" - ")[0].split(" (")[0]
+            out[section] = {}
+        elif section and re.match(r"^\| [a-z_]+ \|( -?\d+ \|)+$", line):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            out[section][cells[0]] = [int(c) for c in cells[1:]]
+    return {k: v for k, v in out.items() if v}
+
+
+def test_each_changelog_table_is_what_isrd_diff_says(root):
+    """Every release section's counts (and the unreleased one's) equal isrd diff between the versions."""
+    sections = _changelog_tables((root / "CHANGELOG.md").read_text(encoding="utf-8"))
+    assert {"0.2.0", "Unreleased"} <= set(sections), sections.keys()
+    pairs = {"0.2.0": ("0.1.0", "0.2.0"), "Unreleased": ("0.2.0", str(root))}
+    for section, (old, new) in pairs.items():
+        got = {d.table: d for d in diff(old, new, repo=root).tables}
+        for table, numbers in sections[section].items():
+            d = got[table]
+            counted = [d.rows_old, d.rows_new, len(d.added), len(d.retracted), len(d.removed),
+                       len({c["id"] for c in d.changed})][:len(numbers)]
+            assert numbers == counted, (section, table, numbers, counted)
+
+
+def test_released_versions_resolve_without_tags(root):
+    from isrd.diff import releases
+
+    versions = [r["version"] for r in releases(root)]
+    assert versions[:2] == ["0.1.0", "0.2.0"]
+    assert main(["diff", "--releases"]) == 0
+    d = diff("0.1.0", "0.2.0", repo=root)
+    assert (d.old_version, d.new_version) == ("0.1.0", "0.2.0")

@@ -38,10 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("cite", help="print how to cite this version of ISRD")
     p.add_argument("--format", choices=["apa", "bibtex", "cff"], default="apa")
     p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
-    p = sub.add_parser("diff", help="row-level changes between two versions (package folders or git refs)")
-    p.add_argument("old", help="package folder or git ref, e.g. v0.1.0 or main")
+    p = sub.add_parser("diff", help="row-level changes between two versions (released versions, package folders "
+                                    "or git refs)")
+    p.add_argument("old", nargs="?", help="a released version (0.1.0), a package folder or a git ref (main)")
     p.add_argument("new", nargs="?", default=".", help="package folder or git ref (default: this folder)")
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p.add_argument("--releases", action="store_true", help="list the released versions and exit")
     p = sub.add_parser("build", help="regenerate what is derived (tolls, codebook, datapackage.json, CITATION.cff); "
                                      "--check names what is stale (exit 1)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
@@ -83,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(map(str, files)))
             return 0
         if args.command == "diff":
-            from .diff import DiffError, diff, render
+            from .diff import DiffError, diff, releases, render
 
+            if args.releases:
+                for r in releases(Path.cwd()):
+                    print(f"{r['version']}  {r['date']}  commit {r['commit'][:12]}")
+                return 0
+            if args.old is None:
+                parser.error("isrd diff needs OLD (a released version, a folder or a git ref), or --releases")
             try:
                 print(render(diff(args.old, args.new), args.format), end="")
             except DiffError as exc:

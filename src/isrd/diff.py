@@ -52,6 +52,42 @@ class DiffError(ValueError):
     """OLD or NEW is neither a package folder nor a git ref."""
 
 
+RELEASES = Path("releases") / "releases.csv"
+
+
+def releases(root: Path) -> list[dict]:
+    """Every release recorded in releases/releases.csv (version, date, commit), oldest first."""
+    import csv
+
+    path = Path(root) / RELEASES
+    if not path.is_file():
+        from .schema import default_root
+
+        path = default_root() / RELEASES
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _release(spec: str, root: Path) -> dict | None:
+    """The release named by spec (0.2.0 or v0.2.0). A row written by scripts/release.py has no commit yet:
+    its commit is the one that added the row."""
+    version = spec[1:] if spec.startswith("v") else spec
+    release = next((dict(r) for r in releases(root) if r["version"] == version), None)
+    if release is not None and not release.get("commit"):
+        r = subprocess.run(["git", "-C", str(root), "log", "--format=%H", f"-S{version},{release['date']},",
+                            "--", RELEASES.as_posix()], capture_output=True, text=True)
+        found = r.stdout.split()
+        release["commit"] = found[-1] if r.returncode == 0 and found else ""
+    return release
+
+
+def _is_commit(top: str, ref: str) -> bool:
+    r = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], capture_output=True)
+    return r.returncode == 0
+
+
 @contextlib.contextmanager
 def package_at(spec: str | Path, repo: str | Path = "."):
     """A folder holding the package: spec itself if it is one, else the package files at git ref spec."""
@@ -62,10 +98,18 @@ def package_at(spec: str | Path, repo: str | Path = "."):
     try:
         top = subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], capture_output=True,
                              text=True, check=True).stdout.strip()
-        subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
-                       capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError):
-        raise DiffError(f"{spec} is neither a folder holding datapackage.json nor a git ref of this repository") from None
+        release = _release(str(spec), Path(repo))
+        where = f"release {spec} is commit {release['commit'][:12]} of the ISRD repository; " if release else ""
+        raise DiffError(f"{where}{spec} is neither a folder holding datapackage.json nor, here, a git ref "
+                        "(run isrd diff in a clone of the repository)") from None
+    if not _is_commit(top, str(spec)):
+        release = _release(str(spec), Path(top))
+        if release is None or not _is_commit(top, release["commit"]):
+            known = ", ".join(r["version"] for r in releases(Path(top))) or "none recorded"
+            raise DiffError(f"{spec} is neither a folder holding datapackage.json, a git ref of this repository, "
+                            f"nor a released version (released: {known})")
+        spec = release["commit"]
     archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", str(spec), *PACKAGE_PARTS],
                              capture_output=True)
     if archive.returncode != 0:

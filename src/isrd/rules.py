@@ -144,8 +144,9 @@ def active(t: pa.Table) -> pa.Array:
     return pc.fill_null(pc.equal(t.column("status"), "active"), False)
 
 
-def citation_findings(tables: dict, schemas: dict) -> list[Finding]:
-    """Citations point at real records and fields, and every active record has an active citation."""
+def citation_findings(tables: dict, schemas: dict, recovered: dict | None = None) -> list[Finding]:
+    """Citations point at real records and fields, and every active record has an active citation.
+    recovered: table -> ids of rows set aside as unreadable, which citations may still point at."""
     cites = tables.get("citations")
     need = {"record_table", "record_id", "field", "status"}
     if cites is None or not need <= set(cites.column_names):
@@ -162,7 +163,8 @@ def citation_findings(tables: dict, schemas: dict) -> list[Finding]:
             continue
         here = pc.fill_null(pc.equal(record_table, table), False)
         ids = t.column(pk)
-        f = finding("citations", pc.and_(here, pc.and_(pc.is_valid(record_id), pc.invert(pc.is_in(record_id, as_array(ids))))),
+        known = pa.concat_arrays([as_array(ids), pa.array((recovered or {}).get(table, []), pa.string())])
+        f = finding("citations", pc.and_(here, pc.and_(pc.is_valid(record_id), pc.invert(pc.is_in(record_id, known)))),
                     "record_id", "", f"record_id must be a {pk} in data/{table}.csv", "foreign-key", record_id)
         if f:
             f.messages = [f"there is no record {v} in {table}" for v in f.values]

@@ -125,7 +125,7 @@ def check_package(root: Path, descriptor_check: bool = True):
     with ThreadPoolExecutor(max_workers=1) as pool:  # the id registry, beside the other rules across tables
         released = pool.submit(registry_findings, root, typed, schemas, recovered)
         findings += key_findings(package.resources, texts, typed)
-        findings += citation_findings(typed, schemas) + toll_findings(typed) + scope_findings(typed)
+        findings += citation_findings(typed, schemas, recovered) + toll_findings(typed) + scope_findings(typed)
         findings += released.result()
     by_table = {}
     for f in findings:

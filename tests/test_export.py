@@ -128,9 +128,41 @@ def test_parquet_types_and_descriptions_follow_the_schema(name, parquet_dir):
     assert schema.metadata[b"description"].decode() == schema_of(name)["description"]
     for f in fields_of(name):
         col = schema.field(f["name"])
-        assert col.type == types[f["type"]], f["name"]
+        enum = f.get("constraints", {}).get("enum")
+        assert col.type == (pa.dictionary(pa.int32(), pa.string()) if enum else types[f["type"]]), f["name"]
         assert col.nullable == (not f.get("constraints", {}).get("required", False)), f["name"]
         assert col.metadata[b"description"].decode() == f["description"]
+
+
+@pytest.mark.parametrize("reader", ["pandas", "pyarrow", "polars", "duckdb"])
+def test_parquet_keeps_its_types_for_every_reader(reader, parquet_dir):
+    """Enums read back as categories (with the schema's full list), counts as nullable integers, dates as
+    dates: each reader with its own defaults, no options."""
+    path = str(parquet_dir / "incidents.parquet")
+    if reader == "pandas":
+        df = pd.read_parquet(path)
+        assert isinstance(df["incident_type"].dtype, pd.CategoricalDtype)
+        assert list(df["incident_type"].dtype.categories) == schema_of("incidents")["fields"][2]["constraints"]["enum"]
+        assert str(df["killed_best"].dtype) == "Int64" and str(df["suicide_attack"].dtype) == "boolean"
+        assert pd.api.types.is_datetime64_any_dtype(df["date_start"]) and df["date_start"].dt.year.min() >= 1900
+    elif reader == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        t = pq.read_table(path)
+        assert pa.types.is_dictionary(t.schema.field("incident_type").type)
+        assert t.schema.field("killed_best").type == pa.int64() and t.schema.field("date_start").type == pa.date32()
+    elif reader == "polars":
+        pl = pytest.importorskip("polars")
+        df = pl.read_parquet(path)
+        assert df.schema["incident_type"] == pl.Categorical
+        assert df.schema["killed_best"] == pl.Int64 and df.schema["date_start"] == pl.Date
+    else:
+        import duckdb
+
+        rel = duckdb.sql(f"SELECT killed_best, date_start, incident_type FROM '{path}'")
+        # DuckDB reads a Parquet dictionary as VARCHAR (its ENUMs come with isrd export --format duckdb)
+        assert [str(t) for t in rel.types] == ["BIGINT", "DATE", "VARCHAR"]
 
 
 # --- sqlite ------------------------------------------------------------------------------------------

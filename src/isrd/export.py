@@ -5,9 +5,9 @@ Schemas (nothing restated by hand), so an export cannot drift from the data's ow
 pyarrow and duckdb are imported only by the formats that need them (``pip install isrd[export]``).
 
 Choices:
-- Enum fields are plain strings in Parquet (dictionary-encoded on disk anyway; a dictionary type would
-  reach pandas as a Categorical holding only the values present, not the schema's list), with the
-  allowed values in the field metadata. In SQLite they are TEXT with a CHECK, in DuckDB ENUM types.
+- Enum fields are dictionary-encoded in Parquet over the schema's full list of values (read back as
+  categories by pandas, pyarrow and polars), with the allowed values in the field metadata too. In
+  SQLite they are TEXT with a CHECK, in DuckDB ENUM types.
 - Booleans are INTEGER 0/1 with a CHECK in SQLite; dates are ISO 'YYYY-MM-DD' TEXT there.
 - Rows keep the order of data/*.csv, except that in a table referring to itself (actors) a row is
   moved after its parent when the CSV names the parent later: both databases check foreign keys
@@ -174,21 +174,39 @@ def _csv(root: Path, dest: Path) -> list[Path]:
 
 
 def _arrow_table(name: str, schema: dict, root: Path):
-    """A pyarrow Table typed by the schema, with the table's and each field's description as metadata."""
+    """A pyarrow Table typed by the schema, with the table's and each field's description as metadata.
+
+    Enums are dictionary-encoded over the schema's full list of values, so every reader sees the same
+    categories whichever values occur; counts are int64, dates date32. The pandas metadata names the
+    dtypes isrd.load gives (Int64, Float64, boolean, category, and pyarrow-backed dates), so a plain
+    pd.read_parquet restores them instead of floats and objects."""
+    import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
              "date": pa.date32()}
     frame = load(name, root, include_retracted=True)
-    arrays, fields = [], []
+    arrays, fields, dtypes = [], [], {}
     for f in schema["fields"]:
         meta = {"description": f.get("description", "")}
-        if sch.enum(f):
-            meta["enum"] = json.dumps(sch.enum(f), ensure_ascii=False)
-        fields.append(pa.field(f["name"], types[f["type"]], nullable=not sch.required(f), metadata=meta))
-        arrays.append(pa.array(_values(frame[f["name"]], f), type=types[f["type"]]))
+        plain = pa.array(_values(frame[f["name"]], f), type=types[f["type"]])
+        allowed = sch.enum(f)
+        if allowed:
+            meta["enum"] = json.dumps(allowed, ensure_ascii=False)
+            values = pa.array(allowed, pa.string())
+            plain = pa.DictionaryArray.from_arrays(pc.cast(pc.index_in(plain, value_set=values), pa.int32()), values)
+            dtypes[f["name"]] = pd.CategoricalDtype(allowed)
+        elif f["type"] == "date":
+            dtypes[f["name"]] = pd.ArrowDtype(pa.date32())
+        else:
+            dtypes[f["name"]] = sch.pandas_dtype(f)
+        fields.append(pa.field(f["name"], plain.type, nullable=not sch.required(f), metadata=meta))
+        arrays.append(plain)
+    empty = pd.DataFrame({k: pd.Series([], dtype=v) for k, v in dtypes.items()})
+    pandas_meta = pa.Schema.from_pandas(empty, preserve_index=False).metadata[b"pandas"]
     table_meta = {"description": schema.get("description", ""), "title": schema.get("title", ""),
-                  "table_schema": json.dumps(schema, ensure_ascii=False)}
+                  "table_schema": json.dumps(schema, ensure_ascii=False), "pandas": pandas_meta}
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=table_meta))
 
 

@@ -393,3 +393,13 @@ def test_one_extra_comma_is_one_message(pkg):
     write(pkg, "incidents", rows)
     problems = validate(pkg)
     assert [(p.table, p.line, p.kind) for p in problems] == [("incidents", 6, "row-length")], report(problems)
+
+
+def test_a_spreadsheet_that_quotes_every_cell_gives_one_message(pkg):
+    path = pkg / "data" / "claims.csv"
+    rows = read(pkg, "claims")
+    path.write_text("\n".join(",".join('"' + c.replace('"', '""') + '"' for c in r) for r in rows) + "\n", encoding="utf-8")
+    refresh(pkg)
+    found = [p for p in validate(pkg) if p.table == "claims"]
+    assert len(found) == 1 and found[0].kind == "canonical", report(found)
+    assert str(len(rows)) in found[0].message and found[0].line == 1

@@ -80,6 +80,11 @@ def canonical_findings(resource, text, typed) -> list[Problem]:
             have = pc.utf8_rtrim(pc.take(lines, pa.array(part + 1)), "\n")
             for i in mask_rows(pc.not_equal(have, want)):
                 out.append(_problem(resource.name, int(part[i]) + 2, have[int(i)].as_py(), want[int(i)].as_py()))
+    if len(out) > 1:  # one habit (a spreadsheet quoting every cell), one message: the first line, and how many
+        first = out[0]
+        out = [Problem(first.table, first.line, "", first.value,
+                       f"{len(out)} lines are not written in the dataset's canonical form, from this one on "
+                       "(a spreadsheet that quotes every cell does this)", first.hint, "canonical")]
     return out
 
 

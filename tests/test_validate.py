@@ -212,3 +212,42 @@ def test_regenerated_datapackage_is_valid_again(pkg):
     path.write_text(path.read_text(encoding="utf-8").replace("Islamic State,", "Islamic State (IS),", 1), encoding="utf-8")
     refresh(pkg)
     assert validate(pkg) == []
+
+
+def test_one_claim_statement_recorded_twice(pkg):
+    rows = read(pkg, "claims")
+    copy = list(rows[1])
+    copy[0] = "CLM-9990"
+    rows.append(copy)
+    write(pkg, "claims", rows)
+    found = only(validate(pkg), "claims", len(rows), "claim_id")
+    assert any(p.kind == "duplicate-statement" and "line 2" in p.message for p in found), found
+
+
+def test_one_attribution_recorded_twice(pkg):
+    rows = read(pkg, "attributions")
+    copy = list(rows[1])
+    copy[0] = "ATR-9990"
+    rows.append(copy)
+    write(pkg, "attributions", rows)
+    found = only(validate(pkg), "attributions", len(rows), "attribution_id")
+    assert any(p.kind == "duplicate-statement" for p in found), found
+
+
+def test_a_retracted_copy_is_not_a_duplicate(pkg):
+    rows = read(pkg, "claims")
+    copy = list(rows[1])
+    copy[0] = "CLM-9990"
+    head = rows[0]
+    copy[head.index("status")], copy[head.index("status_reason")] = "retracted", "Duplicate of the first claim."
+    rows.append(copy)
+    write(pkg, "claims", rows)
+    assert [p for p in validate(pkg) if p.kind == "duplicate-statement"] == []
+
+
+def test_reporting_body_only_on_foiled_plots(pkg):
+    incidents = read(pkg, "incidents")
+    attack = next(r[0] for r in incidents[1:] if r[incidents[0].index("incident_type")] == "attack")
+    line = append_row(pkg, "incident_actors", {"incident_id": attack, "actor_id": "ACT-0008", "role": "reporting_body"})
+    found = only(validate(pkg), "incident_actors", line, "role")
+    assert found[0].kind == "reporting-body-role"

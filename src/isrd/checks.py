@@ -320,7 +320,7 @@ def first_of(columns: list) -> np.ndarray:
     firsts = table.group_by(keys, use_threads=False).aggregate([("i", "min")])
     joined = table.join(firsts, keys=keys, join_type="left outer", use_threads=False)
     out = np.empty(n, dtype=np.int64)
-    out[joined.column("i").to_numpy()] = joined.column("i_min").to_numpy()
+    out[joined.column("i").to_numpy()] = pc.fill_null(joined.column("i_min"), joined.column("i")).to_numpy()
     return out
 
 

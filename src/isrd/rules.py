@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .checks import Finding, as_array, finding, real_dates
+from .checks import Finding, as_array, finding, mask_rows, real_dates
 
 MAX_QUOTE_WORDS = 40
 EVIDENCED_TABLES = ("incidents", "casualty_reports", "actors", "claims", "attributions")
@@ -179,4 +179,37 @@ def citation_findings(tables: dict, schemas: dict, recovered: dict | None = None
         f = finding(table, uncited, pk, "the record has no citation",
                     "add a row to data/citations.csv naming a source and a verbatim quote for it", "uncited", ids)
         out += [f] if f else []
+    return out
+
+
+# one statement is one row: the columns that say which statement a claim or an attribution records
+STATEMENT_KEYS = {
+    "claims": (["incident_id", "claim_date", "channel"],
+               "one statement recorded twice: another active claim has the same incident, date and channel (line {line})",
+               "keep one row per statement: retract the copy (status retracted, status_reason 'duplicate of ...') and "
+               "move its citations to the row kept; a claim published by Amaq has the Islamic State as claimant"),
+    "attributions": (["incident_id", "attributor_actor_id", "attributed_actor_id", "stance", "statement_date"],
+                     "another active attribution has the same incident, attributor, attributed party, stance and date "
+                     "(line {line})",
+                     "keep one row per statement: retract the copy and move its citations to the row kept"),
+}
+
+
+def duplicate_statement_findings(tables: dict) -> list[Finding]:
+    """No statement recorded twice among the active claims and attributions."""
+    from .checks import duplicated, first_of
+
+    out = []
+    for table, (keys, message, hint) in STATEMENT_KEYS.items():
+        t = tables.get(table)
+        if t is None or not set(keys) <= set(t.column_names):
+            continue
+        live = active(t)
+        cols = [pc.if_else(live, pc.cast(t.column(k), pa.string()), pa.scalar(None, pa.string())) for k in keys]
+        rows = mask_rows(duplicated(cols))
+        if len(rows):
+            firsts = first_of(cols)
+            pk = t.column_names[0]
+            out.append(Finding(table, rows, pk, message, hint, "duplicate-statement",
+                               pc.take(t.column(pk), pa.array(rows)).to_pylist(), firsts[rows]))
     return out

@@ -96,6 +96,13 @@ def scope_findings(tables: dict) -> list[Finding]:
     add(pc.and_(plot, pc.invert(pc.is_in(iid, as_array(reporters)))), "incident_type", "a foiled plot must name who says it existed",
         "add a row to incident_actors with role reporting_body (a security service, prosecutor or court)",
         "plot-reporting-body", kind)
+    # the role says who reports a plot; on an attack, what a body said belongs in attributions
+    link_kind = pc.take(kind, pc.fill_null(pc.index_in(links.column("incident_id"), value_set=as_array(iid)), 0))
+    misplaced = pc.and_(reporting, pc.fill_null(pc.not_equal(link_kind, "foiled_plot"), False))
+    f = finding("incident_actors", misplaced, "role", "reporting_body is the role of whoever reports a foiled plot, "
+                "and this incident is not one", "remove the row; if the body said who was responsible, record that in "
+                "data/attributions.csv", "reporting-body-role", links.column("role"))
+    out += [f] if f else []
     add(pc.and_(plot, pc.is_null(only)), "security_service_only",
         "a foiled plot must say whether a security service is its only account",
         "write true if only a security service reports the plot, false if a court, prosecutor or independent source does",

@@ -73,7 +73,7 @@ def check_package(root: Path, descriptor_check: bool = True):
     from .keys import key_findings, recovered_keys
     from .read import read_table
     from .registry import registry_findings
-    from .rules import citation_findings, row_findings
+    from .rules import citation_findings, duplicate_statement_findings, row_findings
     from .scope import scope_findings
     from .tolls import toll_findings
 
@@ -126,6 +126,7 @@ def check_package(root: Path, descriptor_check: bool = True):
         released = pool.submit(registry_findings, root, typed, schemas, recovered)
         findings += key_findings(package.resources, texts, typed)
         findings += citation_findings(typed, schemas, recovered) + toll_findings(typed) + scope_findings(typed)
+        findings += duplicate_statement_findings(typed)
         findings += released.result()
     by_table = {}
     for f in findings:

@@ -25,6 +25,11 @@ def _coverage_lines(frames: dict) -> list[str]:
            f"  incidents whose date has its own citation       {_share(c['date_cited'], c['incidents'])}",
            f"  tolls given as a range (low < high)             {_share(c['toll_with_range'], c['with_toll'])}",
            f"  plots known only from a security service        {_share(c['plots_security_service_only'], c['plots'])}"]
+    from .evidence import unstated
+
+    e = unstated(frames)
+    out += [f"  counts whose quote states the figure            {_share(e['counts_checked'] - len(e['counts']), e['counts_checked'])}",
+            f"  incident dates whose quote states the date      {_share(e['dates_checked'] - len(e['dates']), e['dates_checked'])}"]
     if c["single_source"]:
         shown = ", ".join(c["single_source"][:12]) + (" ..." if len(c["single_source"]) > 12 else "")
         out.append(f"  incidents with fewer than two: {shown}")

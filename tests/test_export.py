@@ -79,7 +79,7 @@ def duckdb_con(root, out):
 def parquet_dir(root, out):
     pytest.importorskip("pyarrow")
     files = export("parquet", out / "parquet", root)
-    assert [f.name for f in files] == [f"{t}.parquet" for t in TABLES]
+    assert [f.name for f in files] == [f"{t}.parquet" for t in TABLES] + ["events.parquet"]
     return out / "parquet"
 
 
@@ -263,7 +263,7 @@ def test_duckdb_types_and_constraints_follow_the_schema(duckdb_con):
     kinds = duckdb_con.execute("SELECT table_name, constraint_type, count(*) FROM duckdb_constraints() "
                                "WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY') GROUP BY ALL").fetchall()
     assert {(t, k): n for t, k, n in kinds} == {
-        **{(t, "PRIMARY KEY"): 1 for t in TABLES},
+        **{(t, "PRIMARY KEY"): 1 for t in TABLES + ["events"]},
         **{(t, "FOREIGN KEY"): sum(fk[0] == t for fk in foreign_keys()) for t in TABLES if
            any(fk[0] == t for fk in foreign_keys())}}
 
@@ -328,3 +328,12 @@ def test_child_before_parent_in_the_csv_still_exports(pkg):
 def test_importing_export_stays_light():
     code = "import sys, isrd.export; print([m for m in ('pyarrow', 'duckdb', 'pandas') if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_the_events_view_is_in_every_database_export(parquet_dir, sqlite_db, duckdb_con):
+    events = isrd.load("events")
+    assert pd.read_parquet(parquet_dir / "events.parquet")["incident_id"].tolist() == events["incident_id"].tolist()
+    con = sqlite3.connect(sqlite_db)
+    assert con.execute("SELECT count(*) FROM events WHERE contested = 1").fetchone()[0] == int(events["contested"].sum())
+    con.close()
+    assert duckdb_con.execute("SELECT count(*) FROM events").fetchone()[0] == len(events)

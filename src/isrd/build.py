@@ -51,6 +51,17 @@ def codebook(root: Path) -> str:
             out.append(f"| `{f['name']}` | {f['type']} | {dtype} | {'yes' if c.get('required') else ''} | "
                        f"{_cell('; '.join(form))} | {_cell(f['description'])} |")
         out.append("")
+    from .events import VIEWS, view_schema
+
+    for name in VIEWS:
+        view = view_schema(name, root)
+        out += [f"## {name} (derived when loaded: `isrd.load(\"{name}\")`)", "", view["description"], "",
+                "| field | type | pandas dtype | from | description |", "|---|---|---|---|---|"]
+        for f in view["fields"]:
+            dtype = "category" if sch.enum(f) else str(sch.pandas_dtype(f))
+            out.append(f"| `{f['name']}` | {f['type']} | {dtype} | {f.get('isrd:from', 'derived')} | "
+                       f"{_cell(f.get('description', ''))} |")
+        out.append("")
     return "\n".join(out)
 
 

@@ -74,8 +74,14 @@ class ExportError(ValueError):
 
 # --- shared: what the schemas say, as SQL and as plain Python values ---------------------------------
 
-def _schemas(root: Path) -> dict[str, dict]:
-    return {name: sch.table_schema(name, root) for name in tables(root)}
+def _schemas(root: Path, views: bool = True) -> dict[str, dict]:
+    """The tables' schemas, and the views' (events, derived when loaded) unless views=False."""
+    from .events import VIEWS, view_schema
+
+    out = {name: sch.table_schema(name, root) for name in tables(root)}
+    if views:
+        out.update({name: view_schema(name, root) for name in VIEWS})
+    return out
 
 
 def _foreign_keys(name: str, schema: dict) -> list[tuple[list[str], str, list[str]]]:
@@ -164,9 +170,10 @@ def _create_table(name: str, schema: dict, column_type) -> str:
 # --- one function per format -------------------------------------------------------------------------
 
 def _csv(root: Path, dest: Path) -> list[Path]:
-    """The canonical CSV text, written by the same code that writes data/ (so byte-identical)."""
+    """The canonical CSV text, written by the same code that writes data/ (so byte-identical); the tables
+    only, since a view is derived from them."""
     out = []
-    for name, schema in _schemas(root).items():
+    for name, schema in _schemas(root, views=False).items():
         target = dest / f"{name}.csv"
         target.write_bytes(to_csv_text(load(name, root, include_retracted=True), schema).encode("utf-8"))
         out.append(target)

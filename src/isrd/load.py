@@ -155,13 +155,18 @@ def _mapper():
 
 
 def load(name: str, path: str | Path | None = None, include_retracted: bool = False):
-    """One table as a typed DataFrame: ``isrd.load("incidents")``.
+    """One table as a typed DataFrame: ``isrd.load("incidents")``; ``isrd.load("events")`` gives the analysis
+    table, one row per active incident with who did it, claimed it and was blamed (isrd.events).
 
     Active records only by default: a withdrawn record stays in the files, marked retracted, so that ids
     are never reused; include_retracted=True gives every row, exactly as in the file (what isrd.write
     writes back byte for byte). path: a folder holding datapackage.json (default: the data installed with
     the package). Raises isrd.DataError naming file, line and column if the table cannot be read without loss.
     """
+    from .events import VIEWS, build
+
+    if name in VIEWS:  # a view, derived from the tables
+        return build(load_all(path, include_retracted=True), path)
     return load_all(path, [name], include_retracted)[name]
 
 

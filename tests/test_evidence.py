@@ -24,6 +24,8 @@ D = dt.date
     ("No one was hurt in the blast", 0, "en", ""),
     ("никто не пострадал", 0, "ru", ""),
     ("injuring at least a dozen", 12, "en", ""),
+    ("The suicide bomber blew himself up at the gate", 1, "en", 'one: "The suicide bomber blew himself up"'),
+    ("Потерь среди военных нет", 0, "ru", 'none: "Потерь среди военных нет"'),
 ])
 def test_a_stated_figure_is_read(quote, figure, language, locator):
     assert figure_stated(quote, figure, language, locator)
@@ -35,6 +37,8 @@ def test_a_stated_figure_is_read(quote, figure, language, locator):
     ("A suicide bomber blew himself up", 0, ""),  # silence is not zero
     ("killed at least 170 Afghans", 183, "sum: 170 + 13"),  # a part the quote does not state
     ("killed 170 Afghans and 13 US troops", 184, "sum: 170 + 13"),  # parts that do not add up
+    ("The suicide bomber blew himself up", 1, 'one: "the gunman was shot"'),  # words not in the quote
+    ("The suicide bomber blew himself up", 2, 'one: "The suicide bomber blew himself up"'),  # a one is not two
 ])
 def test_an_unstated_figure_is_not(quote, figure, locator):
     assert not figure_stated(quote, figure, "en", locator)

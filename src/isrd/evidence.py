@@ -4,6 +4,8 @@ A count is stated when the quote holds the figure in digits (1,500 or 1 500 or 1
 quote's language (number-parser for English, Russian, Spanish and Hindi; text2num for French, German,
 Italian, Portuguese, Dutch and Danish), or when the citation's locator reads `sum: a + b` and each part
 is stated in the quote. A one may be "one", "single" or "lone"; a zero must be said ("no one was killed").
+A one said in the singular ("the bomber blew himself up") or a zero said otherwise ("no losses") counts
+when the locator quotes those words: `one: "the bomber blew himself up"`, `none: "no losses"`.
 A date is stated when dateparser finds it in the quote in the quote's language: the day and month for a
 date known to the day, the month for one known to the month, the year for one known to the year; a
 weekday or a relative day ("on Monday", "yesterday") counts when the source's published date resolves it.
@@ -23,6 +25,8 @@ ONE = re.compile(r"\b(one|single|lone|sole)\b|\bодин\b|\bодна\b|\bодн
 RUSSIAN_COLLECTIVE = {"двое": 2, "трое": 3, "четверо": 4, "пятеро": 5, "шестеро": 6, "семеро": 7, "восьмеро": 8,
                       "девятеро": 9, "десятеро": 10, "двоих": 2, "троих": 3, "четверых": 4, "пятерых": 5, "шестерых": 6}
 SUM = re.compile(r"sum:\s*([0-9][0-9 +]*)")
+# a one or a zero said in words that are not a number: `one: "the bomber blew himself up"`, `none: "no losses"`
+READING = re.compile(r'\b(one|none):\s*"([^"]+)"')
 WORDS_FOR = {"en": {"dozen": 12, "a hundred": 100, "both": 2, "twin": 2}}
 MONTHS = {
     "en": ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
@@ -67,6 +71,9 @@ def figure_stated(quote: str, figure: int, language: str = "en", locator: str = 
     """Whether the quote states the figure (see the module's rule)."""
     if not quote:
         return False
+    said = READING.search(locator or "")
+    if said and said.group(2) in quote:  # the locator names the words of the quote that state a one or a zero
+        return (said.group(1) == "one" and figure == 1) or (said.group(1) == "none" and figure == 0)
     m = SUM.search(locator or "")
     if m:
         parts = [int(p) for p in re.findall(r"\d+", m.group(1))]

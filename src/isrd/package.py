@@ -210,7 +210,6 @@ def normalised_schema(schema: dict) -> dict:
 
 
 def _resource(root: Path, res, index: int, problems: list[Problem]) -> Resource | None:
-    where = PACKAGE_FILE
     if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not res.get("name"):
         problems.append(_package_problem(f"resource {index} needs a name", "each resource has a name and a path"))
         return None

@@ -9,7 +9,6 @@ editor shows (the header is line 1), computed for the rows that need them only.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 
 import pyarrow as pa

@@ -2,11 +2,10 @@
 who must vouch for a plot; and the actor hierarchy they rest on, which must have no cycle."""
 from __future__ import annotations
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .checks import Finding, as_array, finding, mask_rows
+from .checks import Finding, as_array, finding
 from .rules import active
 
 ISLAMIC_STATE = "ACT-0001"  # the root of the Islamic State family of actors: its provinces and media are its descendants

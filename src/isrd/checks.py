@@ -94,6 +94,10 @@ class FieldChecks:
             mask = pc.fill_null(mask, False)
             self.bad[column] = mask if old is None else pc.or_(old, mask)
 
+    def table(self) -> pa.Table:
+        """The typed columns, in schema order (a column missing from the file is left out)."""
+        return pa.table({name: self.typed[name] for name in self.resource.field_names if name in self.typed})
+
     def run(self) -> "FieldChecks":
         for field in self.resource.fields:
             if field["name"] in self.text.column_names:

@@ -86,7 +86,7 @@ def _typed(root, names, convert=None):
 
     package = _open(root, names)
     names = list(package.resources) if names is None else names
-    resources = sorted((package.resources[n] for n in names), key=lambda r: -_size(r.path))
+    resources = sorted((package.resources[n] for n in names), key=lambda r: -r.size)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(zip([r.name for r in resources], pool.map(lambda r: _typed_one(r, convert), resources)))
     problems = [p for n in names for p in results[n][1]]
@@ -95,16 +95,7 @@ def _typed(root, names, convert=None):
     return package, {n: results[n][0] for n in names}
 
 
-def _size(path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _typed_one(res, convert):
-    import pyarrow as pa
-
     from .checks import FieldChecks, problems as to_problems
     from .read import read_table
 
@@ -115,7 +106,7 @@ def _typed_one(res, convert):
     fc = FieldChecks(res, text.table, full=False).run()
     if fc.findings:
         return None, to_problems(fc.findings, text.lines())
-    table = pa.table({f: fc.typed[f] for f in res.field_names})
+    table = fc.table()
     return (convert(table, res.schema) if convert else table), []
 
 
@@ -136,7 +127,7 @@ def to_pandas(table, schema: dict):
         elif f["type"] == "date":
             columns[f["name"]] = pd.Series(col.to_pandas(date_as_object=False), copy=False).astype("datetime64[ms]")
         else:
-            columns[f["name"]] = pd.Series(col.to_pandas(types_mapper=_MAPPER.get), copy=False).astype(sch.pandas_dtype(f))
+            columns[f["name"]] = pd.Series(col.to_pandas(types_mapper=_mapper().get), copy=False).astype(sch.pandas_dtype(f))
     frame = pd.DataFrame(columns, copy=False)
     return frame
 
@@ -172,7 +163,6 @@ def load(name: str, path: str | Path | None = None, include_retracted: bool = Fa
 
 def load_all(path: str | Path | None = None, names: list[str] | None = None, include_retracted: bool = False) -> dict:
     """Every table, by name: ``isrd.load_all()["claims"]`` (active records only, as for load)."""
-    _mapper()
     package, frames = _typed(sch.resolve_root(path), names, to_pandas)
     out = {}
     for name, frame in frames.items():

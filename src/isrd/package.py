@@ -40,6 +40,14 @@ class Resource:
     def field_names(self) -> list[str]:
         return [f["name"] for f in self.schema["fields"]]
 
+    @property
+    def size(self) -> int:
+        """The file's size in bytes (0 when it cannot be read): larger files are read first."""
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
 
 @dataclass
 class Package:

@@ -90,7 +90,7 @@ def check_package(root: Path, descriptor_check: bool = True):
         integrity = sch.integrity_of(text.raw) if text.raw else None
         if text.table is not None:
             fc = FieldChecks(res, text.table, control=text.control).run()
-            typed = _typed_table(fc)
+            typed = fc.table()
             found = fc.findings + row_findings(res.name, res.schema, typed)
             if text.header_ok and not text.skipped and not text.problems and not fc.findings:
                 canonical = canonical_findings(res, text, typed)
@@ -103,7 +103,7 @@ def check_package(root: Path, descriptor_check: bool = True):
     # descriptor goes to Frictionless meanwhile
     from concurrent.futures import ThreadPoolExecutor
 
-    largest_first = sorted(package.resources.values(), key=lambda r: -_size(r.path))
+    largest_first = sorted(package.resources.values(), key=lambda r: -r.size)
     with ThreadPoolExecutor(max_workers=2) as pool:
         spec = pool.submit(_descriptor_problems, package) if descriptor_check else None
         done = {res.name: result for res, result in zip(largest_first, pool.map(one_table, largest_first))}
@@ -141,17 +141,6 @@ def check_package(root: Path, descriptor_check: bool = True):
     return _ordered(problems), typed
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _typed_table(fc):
-    import pyarrow as pa
-
-    return pa.table({name: fc.typed[name] for name in fc.resource.field_names if name in fc.typed})
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:

@@ -48,3 +48,34 @@ def test_summary_reports_coverage(root):
     c = coverage(isrd.load_all(root, include_retracted=True))
     assert f"{c['two_independent_sources']} of {c['incidents']}" in text
     assert f"{c['toll_with_range']} of {c['with_toll']}" in text
+
+
+def _known_omissions(root):
+    text = (root / "docs" / "coverage.md").read_text(encoding="utf-8")
+    section = text.split("## Known omissions", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip().strip("|").split("|") for line in section.splitlines() if line.startswith("| ")]
+    header = [c.strip() for c in rows[0]]
+    return [dict(zip(header, (c.strip() for c in r))) for r in rows[1:] if not set(r[0].strip()) <= {"-"}]
+
+
+def test_known_omissions_are_not_in_the_data(root):
+    """Each omission listed in docs/coverage.md is absent from the active incidents (country, year, key word)."""
+    import isrd
+
+    omissions = _known_omissions(root)
+    assert len(omissions) >= 5
+    incidents = isrd.load("incidents", root)
+    text = (incidents["name"] + " " + incidents["summary"] + " " + incidents["locality"].fillna("")).str.lower()
+    for o in omissions:
+        hit = (incidents["country"] == o["country"]) & text.str.contains(o["key word"].lower(), regex=False)
+        if o["year"]:
+            hit &= incidents["date_start"].dt.year == int(o["year"])
+        assert not hit.any(), (o["omission"], list(incidents.loc[hit, "incident_id"]))
+
+
+def test_the_omissions_check_would_see_an_incident_that_is_in_the_data(root):
+    import isrd
+
+    incidents = isrd.load("incidents", root)
+    text = (incidents["name"] + " " + incidents["summary"]).str.lower()
+    assert ((incidents["country"] == "RUS") & text.str.contains("lubyanka") & (incidents["date_start"].dt.year == 2022)).any()

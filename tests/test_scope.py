@@ -16,9 +16,11 @@ from conftest import append_row, read, set_cell, write
 from test_validate import only
 
 
-def report(killed=None, injured=None, on=None, kind="official", partial=False, status="active"):
+def report(killed=None, injured=None, on=None, kind="official", partial=False, status="active", rid=None,
+           source=None, attackers=False):
     return {"killed": killed, "injured": injured, "reported_on": dt.date.fromisoformat(on) if on else None,
-            "reporter_type": kind, "partial": partial, "status": status}
+            "reporter_type": kind, "partial": partial, "status": status, "report_id": rid, "source_id": source,
+            "includes_perpetrators": attackers}
 
 
 def test_rule_takes_range_over_reports_and_best_from_the_latest():
@@ -39,6 +41,53 @@ def test_rule_counts_undated_reports_as_oldest_and_breaks_ties_upwards():
     assert derive([report(130)])["killed_best"] == 130
 
 
+def test_rule_dates_an_undated_report_by_its_source():
+    """An undated report is not the oldest when its source has a full published day."""
+    reports = [report(130, rid="CAS-1", source="SRC-1"), report(90, on="2002-10-26", rid="CAS-2", source="SRC-2")]
+    assert derive(reports)["killed_best"] == 90
+    got = derive(reports, published={"SRC-1": "2002-11-02", "SRC-2": "2002-10-26"})
+    assert (got["killed_best"], got["killed_best_report"]) == (130, "CAS-1")
+    assert derive(reports, published={"SRC-1": "2002-11"})["killed_best"] == 90, "a month is not a day"
+
+
+def test_rule_keeps_counts_with_attackers_out_of_the_victims_range():
+    got = derive([report(6, on="2013-10-21", rid="CAS-1"), report(7, on="2013-10-22", rid="CAS-2", attackers=True)])
+    assert (got["killed_low"], got["killed_best"], got["killed_high"], got["killed_best_report"]) == (6, 6, 6, "CAS-1")
+
+
+def test_rule_lets_a_partial_report_set_a_floor_only_when_nothing_better_exists():
+    got = derive([report(2, 3, on="2020-01-01", partial=True), report(5, on="2020-01-02", partial=True),
+                  report(40, on="2020-01-03", kind="perpetrator")])
+    assert (got["killed_low"], got["killed_best"], got["killed_high"]) == (5, None, None)
+    assert (got["injured_low"], got["injured_best"], got["injured_high"]) == (3, None, None)
+    assert got["killed_best_report"] is None
+    got = derive([report(9, on="2020-01-02", partial=True), report(4, on="2020-01-01")])
+    assert (got["killed_low"], got["killed_best"], got["killed_high"]) == (4, 4, 4)
+
+
+def test_rule_names_the_report_behind_the_best_figure():
+    got = derive([report(10, 3, on="2020-01-01", rid="CAS-3"), report(12, None, on="2020-01-02", rid="CAS-5"),
+                  report(12, 4, on="2020-01-02", rid="CAS-4"), report(11, 2, on="2020-01-02", rid="CAS-1")])
+    assert (got["killed_best"], got["killed_best_report"]) == (12, "CAS-4")
+    assert (got["injured_best"], got["injured_best_report"]) == (4, "CAS-4")
+
+
+def test_events_name_the_report_behind_each_best_figure(root):
+    events = isrd.load("events", root)
+    reports = isrd.load("casualty_reports", root).set_index("report_id")
+    named = events[events["killed_best"].notna()]
+    assert len(named) > 100 and named["killed_best_report"].notna().all()
+    for row in named.itertuples():
+        behind = reports.loc[row.killed_best_report]
+        assert behind["incident_id"] == row.incident_id and behind["killed"] == row.killed_best
+        assert not behind["partial"] and not behind["includes_perpetrators"] and behind["reporter_type"] != "perpetrator"
+    assert events.loc[events["killed_best"].isna(), "killed_best_report"].isna().all()
+    from isrd.tolls import best_reports
+    called = best_reports(root).set_index("incident_id")["killed_best_report"]
+    viewed = events.set_index("incident_id")["killed_best_report"]
+    assert called.astype(object).where(called.notna(), None).to_dict() == viewed.astype(object).where(viewed.notna(), None).to_dict()
+
+
 def test_rule_leaves_ranges_empty_without_eligible_reports():
     got = derive([report(224, kind="perpetrator")])
     assert set(got.values()) == {None}
@@ -46,12 +95,13 @@ def test_rule_leaves_ranges_empty_without_eligible_reports():
 
 def test_every_incident_range_in_the_data_follows_the_rule(root):
     incidents, reports = isrd.load("incidents", root, include_retracted=True), isrd.load("casualty_reports", root, include_retracted=True)
-    from isrd.tolls import derive_all
-    derived = derive_all(incidents, reports)
+    from isrd.tolls import FIELDS, derive_all
+    derived = derive_all(incidents, reports, isrd.load("sources", root, include_retracted=True))
     with_reports = set(reports["incident_id"])
     assert with_reports, "no casualty reports at all"
     for row in incidents.itertuples():
-        for field, value in derived[row.incident_id].items():
+        for field in FIELDS:
+            value = derived[row.incident_id][field]
             have = getattr(row, field)
             assert (None if pd.isna(have) else int(have)) == value, (row.incident_id, field)
 
@@ -74,7 +124,7 @@ def test_validate_names_a_report_that_changes_the_range(pkg):
     """Adding a higher toll for an incident without updating its range is caught on the incident."""
     row = _row_of(pkg, "incidents", "incident_id", "INC-0001")
     append_row(pkg, "casualty_reports", {"report_id": "CAS-9999", "incident_id": "INC-0001", "reported_on": "2026-06-01",
-                                         "killed": "151", "reporter": "test", "reporter_type": "official", "partial": "false",
+                                         "killed": "151", "reporter": "test", "reporter_type": "official", "partial": "false", "includes_perpetrators": "false",
                                          "source_id": "SRC-0001", "status": "active"})
     append_row(pkg, "citations", {"citation_id": "CIT-99999", "record_table": "casualty_reports", "record_id": "CAS-9999",
                                   "source_id": "SRC-0001", "quote": "a test quote", "status": "active"})
@@ -85,10 +135,10 @@ def test_validate_names_a_report_that_changes_the_range(pkg):
 
 def test_perpetrator_figure_never_enters_the_range(pkg):
     append_row(pkg, "casualty_reports", {"report_id": "CAS-9999", "incident_id": "INC-0001", "reported_on": "2026-06-01",
-                                         "killed": "500", "reporter": "Amaq", "reporter_type": "perpetrator", "partial": "false",
+                                         "killed": "500", "reporter": "Amaq", "reporter_type": "perpetrator", "partial": "false", "includes_perpetrators": "false",
                                          "source_id": "SRC-0001", "status": "active"})
     append_row(pkg, "citations", {"citation_id": "CIT-99999", "record_table": "casualty_reports", "record_id": "CAS-9999",
-                                  "source_id": "SRC-0001", "quote": "a test quote", "status": "active"})
+                                  "source_id": "SRC-0001", "quote": "Amaq claimed 500 dead in a test", "status": "active"})
     assert validate(pkg) == []
 
 
@@ -174,3 +224,24 @@ def test_every_plot_in_the_data_names_its_reporting_body(root):
     reporting = set(frames["incident_actors"].query("role == 'reporting_body'")["incident_id"])
     assert set(plots["incident_id"]) <= reporting
     assert plots["security_service_only"].notna().all()
+
+
+def test_core_incident_needs_a_claim_or_an_attribution(pkg):
+    """Retract every claim and attribution of INC-0001: the incident itself is named."""
+    for table in ("claims", "attributions"):
+        rows = read(pkg, table)
+        h = rows[0]
+        for r in rows[1:]:
+            if r[h.index("incident_id")] == "INC-0001":
+                r[h.index("status")], r[h.index("status_reason")] = "retracted", "test"
+        write(pkg, table, rows)
+    line = _row_of(pkg, "incidents", "incident_id", "INC-0001") + 1
+    found = [p for p in only(validate(pkg), "incidents", line, "scope") if p.kind == "core-claim-or-attribution"]
+    assert found and "claim or attribution" in found[0].message, found
+
+
+def test_every_active_core_incident_has_a_claim_or_an_attribution(root):
+    frames = isrd.load_all(root)
+    core = set(frames["incidents"].query("scope == 'core'")["incident_id"])
+    said = set(frames["claims"]["incident_id"]) | set(frames["attributions"]["incident_id"])
+    assert core and not core - said, sorted(core - said)

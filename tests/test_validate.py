@@ -56,7 +56,7 @@ def test_negative_number_text_is_not_a_formula(pkg):
 
 
 def test_na_like_text_is_text_not_missing(pkg):
-    set_cell(pkg, "incidents", 1, "admin1", "NA")
+    set_cell(pkg, "incidents", 1, "locality", "NA")  # (admin1 must match its code: one spelling per region)
     set_cell(pkg, "incidents", 1, "notes", "null")
     assert validate(pkg) == []
 
@@ -251,3 +251,69 @@ def test_reporting_body_only_on_foiled_plots(pkg):
     line = append_row(pkg, "incident_actors", {"incident_id": attack, "actor_id": "ACT-0008", "role": "reporting_body"})
     found = only(validate(pkg), "incident_actors", line, "role")
     assert found[0].kind == "reporting-body-role"
+
+
+def _line_of(pkg, table, key, value):
+    rows = read(pkg, table)
+    col = rows[0].index(key)
+    return next(i for i, r in enumerate(rows) if i and r[col] == value)
+
+
+def test_a_figure_no_quote_states_is_named_on_its_record(pkg):
+    """CAS-0001 gives 40 killed, stated by its quote; 41 is stated by none of its citations."""
+    row = _line_of(pkg, "casualty_reports", "report_id", "CAS-0001")
+    assert cell(pkg, "casualty_reports", row, "killed") == "40"
+    line = set_cell(pkg, "casualty_reports", row, "killed", "41")
+    found = [p for p in only(validate(pkg), "casualty_reports", line, "killed") if p.kind == "evidence"]
+    assert found and "states this figure" in found[0].message and found[0].value == "41", found
+
+
+def test_a_date_no_quote_states_is_named_on_its_incident(pkg):
+    """INC-0001 (22 March 2024) moved a day: none of its date_start quotes says 23 March."""
+    row = _line_of(pkg, "incidents", "incident_id", "INC-0001")
+    assert cell(pkg, "incidents", row, "date_start") == "2024-03-22"
+    set_cell(pkg, "incidents", row, "date_end", "2024-03-23")
+    line = set_cell(pkg, "incidents", row, "date_start", "2024-03-23")
+    found = [p for p in only(validate(pkg), "incidents", line, "date_start") if p.kind == "evidence"]
+    assert found and "states this date" in found[0].message, found
+
+
+@pytest.mark.parametrize("url,reason", [
+    ("http://209.141.35.7:8011/https/www.dw.com/en/a-5411234", "a raw IP address"),
+    ("https://voa.pangea-cms.com/preview/en-US/a/dead/123.html", "a CMS preview"),
+    ("https://staging.irishtimes.com/world/asia-pacific/a-1.2345", "a staging or development host"),
+    ("https://www.thedefensepost.com/tag/islamic-state/", "a tag, topic or search listing"),
+    ("https://beta.ajkerpatrika.com/topic/abc?page=19", "a tag, topic or search listing"),
+    ("https://www.example.org/news/a.html?utm_source=rss&x=1", "a tracking parameter"),
+    ("https://d1m6j3wlsx5ie0.cloudfront.net/a/article/33013344.html", "a CDN, cache or translation proxy"),
+    ("https://bit.ly/3abcd", "a redirect or short link"),
+    ("https://eadaily.com./ru/news/2020/03/27/a", "a host written with a trailing dot (a copy)"),
+    ("https://www.freemalaysiatoday.com/category/world/2017/06/16/four-dead-as-suicide-bombers-hit-kabul/", None),
+    ("https://start.umd.edu/gtd/search/IncidentSummary.aspx?gtdid=201807010005", None),
+    ("https://www.rferl.org/amp/russia-arrests/28205044.html", None),
+    ("https://web.archive.org/web/2017/http://www.example.org/a.html", None),
+    (None, None),
+])
+def test_an_address_that_is_not_the_articles_own_is_named(url, reason):
+    from isrd.rules import uncitable_addresses
+
+    assert uncitable_addresses([url]) == [reason]
+
+
+def test_the_summary_counts_placeholder_titles_and_uncitable_addresses(pkg):
+    from isrd.summary import summary
+
+    def counts():
+        text = summary(pkg)
+        line = lambda label: next(x for x in text.splitlines() if label in x)  # noqa: E731
+        return line("headline"), line("own address")
+    title, address = counts()
+    rows = read(pkg, "sources")
+    h = rows[0]
+    first = next(r for r in rows[1:] if r[h.index("status")] == "active" and not r[h.index("title")].startswith("[untitled"))
+    first[h.index("title")] = "[untitled page at example.org]"
+    first[h.index("url")] = "https://bit.ly/3abcd"
+    write(pkg, "sources", rows)
+    title2, address2 = counts()
+    have = lambda line: int(line.split()[-4])  # noqa: E731 - "... 1559 of 1669 (93%)"
+    assert have(title2) == have(title) - 1 and have(address2) == have(address) - 1

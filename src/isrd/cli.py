@@ -1,4 +1,4 @@
-"""The isrd command: isrd validate | summary | cite | diff | export."""
+"""The isrd command: isrd validate | summary | cite | diff | export | report | sources check."""
 from __future__ import annotations
 
 import argparse
@@ -55,6 +55,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--overwrite", action="store_true", help="replace an existing database file")
     p.add_argument("dest", help="a folder (parquet, csv) or a database file (sqlite, duckdb)")
     p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
+    p = sub.add_parser("report", help="write a static HTML overview (charts, map, a page per incident) that works "
+                                      "offline; needs pip install 'isrd[report]'")
+    p.add_argument("dest", nargs="?", default="isrd-report", help="folder to write (default: isrd-report); must be "
+                                                                   "missing or empty unless --force")
+    p.add_argument("--path", help="folder holding datapackage.json (default: as for validate)")
+    p.add_argument("--force", action="store_true", help="write over a folder that is not empty")
+    p = sub.add_parser("sources", help="isrd sources check: fetch each source address and report dead links and "
+                                       "quotes no longer on the page (needs the network and pip install 'isrd[sources]')")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("path", nargs="?", help="folder holding datapackage.json (default: as for validate)")
+    p.add_argument("--only", nargs="+", metavar="SRC-ID", help="check only these sources")
+    p.add_argument("--cache", default=".isrd-cache", help="folder for the page cache (default: .isrd-cache)")
+    p.add_argument("--max-age", type=float, default=7.0, help="days a cached page is reused (default: 7)")
+    p.add_argument("--workers", type=int, default=4, help="requests under way at once (default: 4)")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between two requests to one host (default: 2)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -84,6 +99,42 @@ def main(argv: list[str] | None = None) -> int:
                 return 1 if isinstance(exc, ExportError) and "problem" in str(exc) else 2
             print("\n".join(map(str, files)))
             return 0
+        if args.command == "report":
+            from .problems import DataError
+            from .report import ReportError, report
+
+            try:
+                files = report(args.dest, _root(args.path), force=args.force)
+            except (ReportError, ImportError) as exc:
+                hint = "; install them with pip install 'isrd[report]'" if isinstance(exc, ImportError) else ""
+                print(f"isrd report: {exc}{hint}", file=sys.stderr)
+                return 2
+            except OSError as exc:  # the disk filled up or the folder went away while writing
+                print(f"isrd report: cannot write the report: {exc}", file=sys.stderr)
+                return 2
+            except DataError as exc:
+                first = str(exc.problems[0]).splitlines()[0] if exc.problems else "no details"
+                print(f"isrd report: the data cannot be read: {first} (run isrd validate for every problem)",
+                      file=sys.stderr)
+                return 1
+            print(f"wrote {len(files)} files; open {Path(args.dest) / 'index.html'}")
+            return 0
+        if args.command == "sources":
+            from .sources_check import check_sources, render
+
+            def progress(result, done=[0]):
+                done[0] += 1
+                print(f"\r{done[0]} sources checked", end="", file=sys.stderr, flush=True)
+
+            try:
+                results = check_sources(_root(args.path), only=args.only, cache=args.cache, workers=args.workers,
+                                        interval=args.interval, max_age_days=args.max_age, progress=progress)
+            except ImportError as exc:
+                print(f"isrd sources: {exc}; install with pip install 'isrd[sources]'", file=sys.stderr)
+                return 2
+            print(file=sys.stderr)
+            print(render(results))
+            return 1 if any(r.dead or r.missing for r in results) else 0
         if args.command == "diff":
             from .diff import DiffError, diff, releases, render
 

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from . import schema as sch
+from .tolls import REPORT_FIELDS
 
 VIEWS = {"events": Path("views") / "events.json"}
 PERPETRATOR = {"perpetrator", "directing_entity"}
@@ -58,6 +59,7 @@ def build(frames: dict, path=None):
 
     from .coverage import independent_outlets, plain_rows
     from .scope import hierarchy
+    from .tolls import derive_all
 
     def active(t):
         df = frames[t]
@@ -92,6 +94,7 @@ def build(frames: dict, path=None):
             add(r["incident_id"], "contested", True)
     outlets = independent_outlets(frames)
     sources = _sources_per_incident(frames)
+    best = derive_all(frames["incidents"], frames["casualty_reports"], frames["sources"])
 
     incidents = active("incidents").reset_index(drop=True)
     schema = view_schema("events", path)
@@ -115,6 +118,7 @@ def build(frames: dict, path=None):
             "contested": bool(got.get("contested")),
             "sources": len(sources.get(iid, ())),
             "independent_outlets": len(outlets.get(iid, ())),
+            **{f: best[iid][f] for f in REPORT_FIELDS},
         }
         rows.append({f["name"]: (r[f["isrd:from"].split(".")[1]] if "isrd:from" in f else derived[f["name"]])
                      for f in schema["fields"]})

@@ -80,6 +80,40 @@ def _too_many_words(col: str, limit: int):
     return lambda t: pc.match_substring_regex(t.column(col), rf"^\s*(?:\S+\s+){{{limit}}}\S")
 
 
+# addresses that are not the article's own: what each pattern finds (RE2, case-insensitive), for sources.url
+NOT_THE_ARTICLE = [
+    (r"^https?://\d{1,3}(?:\.\d{1,3}){3}(?:[:/]|$)", "a raw IP address"),
+    (r"^https?://[^/]+:\d+/", "an address with a port (a proxy)"),
+    (r"^https?://[^/:]+\.(?:[:/]|$)", "a host written with a trailing dot (a copy)"),
+    (r"^https?://[^/]*(?:\.cloudfront\.net|cdn\.ampproject\.org|webcache\.googleusercontent\.com|\.translate\.goog)/",
+     "a CDN, cache or translation proxy"),
+    (r"^https?://[^/]*pangea-cms\.com/preview/|^https?://preview\.", "a CMS preview"),
+    (r"^https?://(?:staging|stage|stg|dev|test)[0-9]*[.-]", "a staging or development host"),
+    (r"^https?://(?:t\.co|bit\.ly|goo\.gl|ow\.ly|p\.dw\.com|tinyurl\.com)/|/redirect\b|[?&](?:url|u)=https?",
+     "a redirect or short link"),
+    (r"/(?:tag|tags|category|categories|topic|topics)/[^/?#]*/?(?:[?#].*)?$|/search/?(?:[?#].*)?$",
+     "a tag, topic or search listing"),
+    (r"[?&](?:utm_[a-z]+|fbclid|gclid|yclid|mc_cid|from|ref)=", "a tracking parameter"),
+]
+
+
+PLACEHOLDER_TITLE = r"^\[untitled page at "
+
+
+def uncitable_addresses(urls) -> list[str | None]:
+    """For each address, what makes it not the article's own (NOT_THE_ARTICLE), or None.
+
+    Not yet a failing rule of isrd validate: the data still has active sources at such addresses whose
+    values no citable page repeats. isrd summary counts them; when the count reaches zero this becomes a
+    row rule on sources.url."""
+    urls = as_array(urls) if not isinstance(urls, list) else pa.array(urls, pa.string())
+    out = pa.nulls(len(urls), pa.string())
+    for pattern, what in reversed(NOT_THE_ARTICLE):  # the first pattern that matches names the reason
+        hit = pc.fill_null(pc.match_substring_regex(urls, pattern, ignore_case=True), False)
+        out = pc.if_else(hit, pa.scalar(what), out)
+    return out.to_pylist()
+
+
 def row_rules(table: str, schema: dict) -> list[RowRule]:
     """Every row rule that applies to a table."""
     rules = []

@@ -92,6 +92,13 @@ def scope_findings(tables: dict) -> list[Finding]:
     add(pc.and_(core, pc.invert(pc.is_in(iid, tied))), "scope",
         "a core incident needs the Islamic State or one of its provinces as perpetrator, claimant or attributed party",
         "link it in incident_actors, claims or attributions, or set scope to context", "scope-core", incidents.column("scope"))
+    said = pa.concat_arrays([as_array(pc.filter(claims.column("incident_id"), active(claims))),
+                             as_array(pc.filter(attributions.column("incident_id"), active(attributions)))])
+    add(pc.and_(core, pc.invert(pc.is_in(iid, said))), "scope",
+        "a core incident needs at least one claim or attribution: who claimed it, or who said who did it",
+        "add the claim (data/claims.csv) or the attribution (data/attributions.csv) with its citation; if no one "
+        "claimed it and no one named a perpetrator, it is outside ISRD's scope: retract it with the reason",
+        "core-claim-or-attribution", incidents.column("scope"))
     add(pc.and_(plot, pc.invert(pc.is_in(iid, as_array(reporters)))), "incident_type", "a foiled plot must name who says it existed",
         "add a row to incident_actors with role reporting_body (a security service, prosecutor or court)",
         "plot-reporting-body", kind)

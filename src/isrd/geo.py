@@ -1,0 +1,386 @@
+"""Where each incident is: the rules that `isrd validate` checks on the place fields of incidents, and the
+country outlines they use.
+
+The outlines are Natural Earth's admin-0 countries (version 4.1.0), as TopoJSON from the npm package
+world-atlas 2.0.2 (ISC licence; Natural Earth is in the public domain), kept in the package in
+src/isrd/maps/ (see its README.md): countries-50m.json for maps (outlines_path()), and countries-10m.json
+for the checks and the country points, since 1:50m leaves out small islands (the Maldives' Thaa Atoll lies
+80 km from the 1:50m outline). Countries carry their ISO 3166-1 numeric code as id. They are read offline,
+decoded here (TopoJSON arcs are small integers, delta-encoded) and tested with shapely, which is imported
+only when a point is checked: `import isrd` stays light.
+
+The rules, each on whole Arrow columns:
+- admin1_code holds ISO 3166-2 codes that exist (pycountry), one per region named in admin1, in the same
+  order, each a subdivision of the incident's country; admin1 and admin1_code are filled together;
+- one code, one spelling: a region's admin1 is written the same way on every row, and one spelling
+  names one region;
+- every active incident has a point, latitude and longitude come together, and a point says where it came
+  from (coordinates_source);
+- geo_precision agrees with what is known and with where the point came from (see GEO_PRECISION_SOURCES);
+- each point lies in its country's outline, or within OUTLINE_TOLERANCE_KM of it (outlines at 1:50m cut
+  off small islands, spits and harbours).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .checks import Finding, finding, mask_rows
+
+MAPS = Path(__file__).resolve().parent / "maps"
+OUTLINES = "countries-50m.json"  # for maps
+CHECK_OUTLINES = "countries-10m.json"  # for the point-in-country check and the country points
+QUICK_OUTLINES = "countries-50m.json"  # tried first: a point inside these needs no finer test
+SEP = "; "  # between the regions of one admin1 and their codes, in the same order
+OUTLINE_TOLERANCE_KM = 10.0  # a point this close to its country's outline counts as inside (a coastal town's
+# gazetteer point can fall just offshore, and outlines at 1:10m smooth harbours and spits)
+KM_PER_DEGREE = 111.32
+
+# coordinates_source: where a point came from
+SOURCE = "source"  # a cited source gives the coordinates
+GEONAMES = "geonames"  # geonames:<geonameid>, the GeoNames entry of the incident's locality (the place itself)
+GEONAMES_ADMIN1 = "geonames-admin1"  # geonames-admin1:<geonameid>, the most populous GeoNames place of the admin1
+WORLD_ATLAS = "world-atlas"  # world-atlas:<ISO 3166-1 numeric>, the centre of the country's 1:10m outline
+# which kind of point each geo_precision may have: a gazetteer entry of a town is not an exact site, and a
+# point standing for a whole region is not near the site
+GEO_PRECISION_SOURCES = {
+    "exact": {SOURCE},
+    "near": {SOURCE, GEONAMES},
+    "admin2": {SOURCE, GEONAMES},
+    "admin1": {SOURCE, GEONAMES_ADMIN1},
+    "region": {SOURCE, WORLD_ATLAS},
+    "country": {SOURCE, WORLD_ATLAS},
+    "water_airspace": {SOURCE, WORLD_ATLAS},
+}
+NEEDS_LOCALITY = ["exact", "near", "admin2"]
+# Natural Earth draws boundaries as they are held (de facto); ISRD records the ISO 3166 country (de jure).
+# A point whose admin1_code is one of these may lie in the outline given instead (ISO 3166-1 numeric).
+DE_FACTO = {"UA-43": "643", "UA-40": "643"}  # Crimea and Sevastopol: inside Russia's outline
+
+
+def outlines_path(scale: str = "50m") -> Path:
+    """The country outlines shipped with isrd, for maps: world-atlas countries-50m.json (TopoJSON, object
+    'countries', ids ISO 3166-1 numeric); scale='10m' gives the detailed outlines the checks use."""
+    return MAPS / f"countries-{scale}.json"
+
+
+@lru_cache(maxsize=2)
+def _topology(name: str = CHECK_OUTLINES) -> dict:
+    return json.loads((MAPS / name).read_text(encoding="utf-8"))
+
+
+def _arc(topology: dict, i: int) -> np.ndarray:
+    """One decoded arc: its quantized, delta-encoded positions as longitude/latitude (reversed for ~i)."""
+    raw = topology["arcs"][i if i >= 0 else ~i]
+    t = topology.get("transform")
+    points = np.cumsum(np.asarray(raw, dtype=float), axis=0) if t else np.asarray(raw, dtype=float)
+    if t:
+        points = points * np.asarray(t["scale"]) + np.asarray(t["translate"])
+    return points if i >= 0 else points[::-1]
+
+
+def _ring(topology: dict, arcs: list[int]) -> np.ndarray:
+    parts = [_arc(topology, i) for i in arcs]
+    return np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])
+
+
+@lru_cache(maxsize=None)
+def pieces(numeric: str, name: str = CHECK_OUTLINES) -> tuple:
+    """The polygons of a country's outline (its ISO 3166-1 numeric code, such as '643'), each prepared for
+    fast tests; empty when world-atlas has no such country. Each piece is tested on its own: Natural Earth's
+    pieces may touch, which makes the whole an invalid MultiPolygon (and repairing Russia's takes a second)."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    topology = _topology(name)
+    polygons = []
+    for g in topology["objects"]["countries"]["geometries"]:
+        if g.get("id") != numeric:
+            continue
+        shapes = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
+        for rings in shapes:
+            polygons.append(Polygon(_ring(topology, rings[0]), [_ring(topology, r) for r in rings[1:]]))
+    for polygon in polygons:
+        shapely.prepare(polygon)
+    return tuple(polygons)
+
+
+def outline(numeric: str):
+    """A country's outline as one shapely MultiPolygon (for maps and distances), or None."""
+    from shapely.geometry import MultiPolygon
+
+    polygons = pieces(numeric)
+    return MultiPolygon(list(polygons)) if polygons else None
+
+
+def numeric_code(alpha3: str) -> str | None:
+    """ISO 3166-1 numeric code of an alpha-3 code, as world-atlas writes it ('643'), from pycountry."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=alpha3)
+    return country.numeric if country else None
+
+
+def country_point(alpha3: str) -> tuple[float, float, str] | None:
+    """A point standing for a whole country: the centroid of its largest piece of outline, or a point on
+    that piece when the centroid falls outside it; rounded to 5 decimals. (latitude, longitude, source)."""
+    numeric = numeric_code(alpha3)
+    polygons = pieces(numeric) if numeric else ()
+    if not polygons:
+        return None
+    largest = max(polygons, key=lambda g: g.area)
+    point = largest.centroid if largest.contains(largest.centroid) else largest.point_on_surface()
+    return round(point.y, 5), round(point.x, 5), f"{WORLD_ATLAS}:{numeric}"
+
+
+def _distances(polygons: tuple, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Km from each point to the nearest of the polygons (0 inside)."""
+    import shapely
+    from shapely.geometry import MultiPolygon
+    from shapely.ops import nearest_points
+
+    inside = np.zeros(len(lat), dtype=bool)
+    for polygon in polygons:
+        inside |= shapely.contains_xy(polygon, lon, lat)
+    out = np.zeros(len(lat))
+    shape = MultiPolygon(list(polygons)) if not inside.all() else None
+    for i in np.flatnonzero(~inside):
+        near = nearest_points(shape, shapely.Point(lon[i], lat[i]))[0]
+        dy = (near.y - lat[i]) * KM_PER_DEGREE
+        dx = (near.x - lon[i]) * KM_PER_DEGREE * np.cos(np.radians(lat[i]))
+        out[i] = float(np.hypot(dx, dy))
+    return out
+
+
+def distance_km(alpha3: str, latitude, longitude) -> np.ndarray:
+    """How far each point lies outside the country's outline, in km (0 inside; nan without an outline).
+    Degrees of longitude are shortened by the cosine of the latitude: a close measure near the outline.
+    The 1:50m outlines (a fifth of the size to read) settle every point within half the tolerance of
+    them; only the others are measured again against the 1:10m outlines, which then decide."""
+    lat, lon = np.asarray(latitude, dtype=float), np.asarray(longitude, dtype=float)
+    numeric = numeric_code(alpha3)
+    quick = pieces(numeric, QUICK_OUTLINES) if numeric else ()
+    out = _distances(quick, lat, lon) if quick else np.full(len(lat), np.inf)
+    unsure = np.flatnonzero(out > OUTLINE_TOLERANCE_KM / 2)
+    if len(unsure):
+        polygons = pieces(numeric) if numeric else ()
+        if not polygons:
+            out[unsure] = np.nan
+        else:
+            out[unsure] = _distances(polygons, lat[unsure], lon[unsure])
+    return out
+
+
+# -- the rules ---------------------------------------------------------------------------------------------
+
+def _active(t: pa.Table) -> pa.Array:
+    from .rules import active
+
+    return active(t)
+
+
+def _split(col) -> pa.Array:
+    """Each cell split into its regions at '; ' (a missing cell gives a missing list)."""
+    col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return pc.split_pattern(col, SEP)
+
+
+def _per_row(n: int, parents, flags) -> np.ndarray:
+    """True for each row where any of its parts is flagged."""
+    flags = pc.fill_null(flags, False).to_numpy(zero_copy_only=False).astype(float)
+    return np.bincount(np.asarray(parents, dtype=np.int64), weights=flags, minlength=n) > 0
+
+
+def _alpha2(countries) -> pa.Array:
+    """The alpha-2 code of each alpha-3 code (missing when unknown)."""
+    import pycountry
+
+    known = sorted(pycountry.countries, key=lambda c: c.alpha_3)
+    index = pc.index_in(countries, pa.array([c.alpha_3 for c in known]))
+    return pc.take(pa.array([c.alpha_2 for c in known]), index)
+
+
+def admin1_findings(t: pa.Table) -> list[Finding]:
+    """admin1_code: real ISO 3166-2 codes of the incident's country, one per region of admin1."""
+    import pycountry
+
+    names, codes, country = t.column("admin1"), t.column("admin1_code"), t.column("country")
+    n, out = t.num_rows, []
+    split = _split(codes)
+    flat, parents = pc.list_flatten(split), pc.list_parent_indices(split)
+    known = pa.array(sorted(s.code for s in pycountry.subdivisions))
+    unknown = _per_row(n, parents, pc.invert(pc.is_in(flat, known)))
+    foreign = _per_row(n, parents, pc.and_(pc.is_in(flat, known), pc.not_equal(
+        pc.utf8_slice_codeunits(flat, 0, 2), pc.take(_alpha2(country), parents))))
+    counts = pc.not_equal(pc.list_value_length(split), pc.list_value_length(_split(names)))
+    for mask, message, hint, kind in (
+        (pa.array(unknown), "admin1_code holds a code that ISO 3166-2 does not have",
+         "write the region's ISO 3166-2 code as pycountry lists it, such as RU-DA or AF-KAB", "admin1-code"),
+        (pa.array(foreign), "admin1_code names a region of another country than the incident's country",
+         "an ISO 3166-2 code starts with the country's two letters: RU- for RUS, AF- for AFG", "admin1-code"),
+        (pc.and_(pa.array(~(unknown | foreign)), counts),
+         "admin1 and admin1_code do not name the same number of regions",
+         "give one code for each region named in admin1, in the same order, joined with '; '", "admin1-code"),
+        (pc.and_(pc.is_valid(names), pc.is_null(codes)), "admin1 is filled but admin1_code is empty",
+         "add the region's ISO 3166-2 code, such as RU-DA for the Republic of Dagestan", "admin1-code"),
+        (pc.and_(pc.is_null(names), pc.is_valid(codes)), "admin1_code is filled but admin1 is empty",
+         "name the region in admin1, or empty admin1_code", "admin1-code"),
+    ):
+        f = finding("incidents", mask, "admin1_code", message, hint, kind, codes)
+        out += [f] if f else []
+    return out
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def spelling_findings(t: pa.Table) -> list[Finding]:
+    """One code, one spelling: every row writes a region's admin1 name as most rows do (the first such
+    row on a tie), and one spelling is never given two codes."""
+    names, codes = _split(t.column("admin1")), _split(t.column("admin1_code"))
+    paired = pc.and_(pc.fill_null(pc.equal(pc.list_value_length(names), pc.list_value_length(codes)), False),
+                     pc.is_valid(codes))
+    names, codes = pc.filter(names, paired), pc.filter(codes, paired)
+    rows = pc.take(pc.filter(pa.array(np.arange(t.num_rows)), paired), pc.list_parent_indices(codes))
+    pairs = pa.table({"code": pc.list_flatten(codes), "name": pc.utf8_trim_whitespace(pc.list_flatten(names)),
+                      "row": rows})
+    if not pairs.num_rows:
+        return []
+    groups = pairs.group_by(["code", "name"], use_threads=False).aggregate([("row", "min"), ("row", "count")])
+    out, bad = [], []
+    for key, other in (("code", "name"), ("name", "code")):
+        usual = {}  # code -> (count, -first row, name): the spelling most rows use
+        for k, v, first, count in zip(*(groups.column(c).to_pylist() for c in (key, other, "row_min", "row_count"))):
+            usual[k] = max(usual.get(k, (0, 0, None)), (count, -first, v))
+        odd = pc.invert(pc.equal(pairs.column(other), pc.take(pa.array([usual[k][2] for k in usual]),
+                                                              pc.index_in(pairs.column(key), pa.array(list(usual))))))
+        for i in mask_rows(odd):
+            row, k, v = pairs.column("row")[i].as_py(), pairs.column(key)[i].as_py(), pairs.column(other)[i].as_py()
+            count, first, want = usual[k]
+            k, v, want = (_braces(x) for x in (k, v, want))
+            said = (f"{k} is written '{want}' in admin1 on most rows (line {{line}}), here '{v}'" if key == "code" else
+                    f"'{k}' is given the code {want} on most rows (line {{line}}), here {v}")
+            bad.append((row, key, said, -first))
+    for column in ("admin1", "admin1_code"):
+        mine = [b for b in bad if (b[1] == "code") == (column == "admin1")]
+        if mine:
+            shown = t.column(column)
+            rows_ = np.array([b[0] for b in mine])
+            out.append(Finding("incidents", rows_, column, "", "use one spelling for each region, and one code for "
+                               "each spelling (validate checks the codes against ISO 3166-2)", "admin1-spelling",
+                               pc.take(shown, pa.array(rows_)).to_pylist(), np.array([b[3] for b in mine]),
+                               [b[2] for b in mine]))
+    return out
+
+
+def coordinate_findings(t: pa.Table) -> list[Finding]:
+    """Every active incident has a point; latitude and longitude come together; a point names its source."""
+    lat, lon, source = t.column("latitude"), t.column("longitude"), t.column("coordinates_source")
+    has_lat, has_lon = pc.is_valid(lat), pc.is_valid(lon)
+    out = []
+    for mask, column, message, hint, kind in (
+        (pc.and_(_active(t), pc.and_(pc.invert(has_lat), pc.invert(has_lon))), "latitude",
+         "the incident has no coordinates",
+         "run scripts/fill_places.py, which places it from GeoNames at its geo_precision (or give a cited "
+         "source's point, with coordinates_source 'source')", "coordinates"),
+        (pc.and_(has_lat, pc.invert(has_lon)), "longitude", "latitude is filled but longitude is empty",
+         "a point needs both", "coordinates"),
+        (pc.and_(has_lon, pc.invert(has_lat)), "latitude", "longitude is filled but latitude is empty",
+         "a point needs both", "coordinates"),
+        (pc.and_(pc.or_(has_lat, has_lon), pc.is_null(source)), "coordinates_source",
+         "the point does not say where it came from",
+         "write source (a cited source gives it), or geonames:<geonameid> as scripts/fill_places.py does",
+         "coordinates"),
+        (pc.and_(pc.is_valid(source), pc.and_(pc.invert(has_lat), pc.invert(has_lon))), "coordinates_source",
+         "coordinates_source is filled but there is no point", "give the point, or empty coordinates_source",
+         "coordinates"),
+    ):
+        f = finding("incidents", mask, column, message, hint, kind, t.column(column))
+        out += [f] if f else []
+    return out
+
+
+def precision_findings(t: pa.Table) -> list[Finding]:
+    """geo_precision agrees with what is known (a locality for exact, near and admin2; admin1 for admin1),
+    and with where the point came from (GEO_PRECISION_SOURCES)."""
+    precision, source = t.column("geo_precision"), t.column("coordinates_source")
+    kind = pc.if_else(pc.match_substring(source, ":"),
+                      pc.list_element(pc.split_pattern(source, ":", max_splits=1), 0), source)
+    out = []
+    checks = [
+        (pc.and_(pc.is_in(precision, pa.array(NEEDS_LOCALITY)), pc.is_null(t.column("locality"))),
+         "geo_precision is exact, near or admin2, but there is no locality",
+         "name the place in locality, or set geo_precision to what is known (admin1, region, country)"),
+        (pc.and_(pc.equal(precision, "admin1"), pc.is_null(t.column("admin1"))),
+         "geo_precision is admin1, but admin1 is empty", "name the region in admin1, or set geo_precision to country"),
+    ]
+    for p, allowed in GEO_PRECISION_SOURCES.items():
+        wrong = pc.and_(pc.equal(precision, p), pc.and_(pc.is_valid(kind), pc.invert(pc.is_in(kind, pa.array(sorted(allowed))))))
+        if p == "exact":
+            message = "geo_precision is exact, but the point is not from a cited source"
+            hint = "a gazetteer entry places the town, not the site: set geo_precision to near (or admin2)"
+        elif p in ("near", "admin2"):
+            message = f"geo_precision is {p}, but the point stands for a whole region or country"
+            hint = "place it at its locality's GeoNames entry (scripts/fill_places.py), or lower geo_precision"
+        else:
+            message = f"geo_precision is {p}, but the point is that of a smaller place"
+            hint = "a point more precise than what is known misleads a map: use the region's or country's point"
+        checks.append((wrong, message, hint))
+    for mask, message, hint in checks:
+        f = finding("incidents", mask, "geo_precision", message, hint, "geo-precision", precision)
+        out += [f] if f else []
+    return out
+
+
+def point_findings(t: pa.Table) -> list[Finding]:
+    """Each point lies in its country's outline (within OUTLINE_TOLERANCE_KM)."""
+    import pycountry
+
+    lat, lon, country = t.column("latitude"), t.column("longitude"), t.column("country")
+    codes = t.column("admin1_code") if "admin1_code" in t.column_names else pa.nulls(t.num_rows, pa.string())
+    placed = mask_rows(pc.and_(pc.and_(pc.is_valid(lat), pc.is_valid(lon)), pc.is_valid(country)))
+    if not len(placed):
+        return []
+    lats = pc.take(lat, pa.array(placed)).to_numpy(zero_copy_only=False)
+    lons = pc.take(lon, pa.array(placed)).to_numpy(zero_copy_only=False)
+    where = pc.take(country, pa.array(placed)).to_numpy(zero_copy_only=False)
+    first_code = pc.take(pc.list_element(pc.fill_null(_split(codes), pa.scalar([""], pa.list_(pa.string()))), 0),
+                         pa.array(placed)).to_numpy(zero_copy_only=False)
+    off = np.zeros(len(placed))
+    for alpha3 in np.unique(where):
+        here = where == alpha3
+        off[here] = distance_km(alpha3, lats[here], lons[here])
+    for code, numeric in DE_FACTO.items():  # a point in the outline drawn for a region held by another state
+        here = np.flatnonzero((first_code == code) & (off > OUTLINE_TOLERANCE_KM))
+        if len(here):
+            alpha3 = pycountry.countries.get(numeric=numeric).alpha_3
+            off[here] = np.minimum(off[here], distance_km(alpha3, lats[here], lons[here]))
+    outside = np.flatnonzero(off > OUTLINE_TOLERANCE_KM)  # nan (no outline) is never outside
+    if not len(outside):
+        return []
+    rows = placed[outside]
+    return [Finding("incidents", rows, "latitude", "", "check the country, and the order and signs of latitude and "
+                    f"longitude (points within {OUTLINE_TOLERANCE_KM:g} km of the 1:10m outline pass)",
+                    "point-in-country", [f"{lats[i]}, {lons[i]}" for i in outside], None,
+                    [f"the point lies outside {where[i]} (about {off[i]:.0f} km from its outline)" for i in outside])]
+
+
+NEEDED = {"admin1", "admin1_code", "country", "locality", "latitude", "longitude", "coordinates_source",
+          "geo_precision", "status"}
+
+
+def geo_findings(tables: dict) -> list[Finding]:
+    """Every place rule on the incidents (skipped when a column they need is missing: the header problem says so)."""
+    t = tables.get("incidents")
+    if t is None or not NEEDED <= set(t.column_names):
+        return []
+    out = []
+    for rule in (admin1_findings, spelling_findings, coordinate_findings, precision_findings, point_findings):
+        out += rule(t)
+    return out

@@ -79,3 +79,20 @@ def test_the_omissions_check_would_see_an_incident_that_is_in_the_data(root):
     incidents = isrd.load("incidents", root)
     text = (incidents["name"] + " " + incidents["summary"]).str.lower()
     assert ((incidents["country"] == "RUS") & text.str.contains("lubyanka") & (incidents["date_start"].dt.year == 2022)).any()
+
+
+def test_the_search_log_covers_every_year_of_each_swept_area(root):
+    """docs/search-log-0.3.0.csv has at least one search for each year of each area swept for 0.3.0."""
+    import csv
+
+    with (root / "docs" / "search-log-0.3.0.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all(r["query"].strip() and r["language"] for r in rows)
+    years = {}
+    for r in rows:
+        years.setdefault(r["area"], set()).add(int(r["year"]))
+    wanted = {"IS-K in Afghanistan": range(2015, 2026), "IS-claimed attacks in the North Caucasus": range(2014, 2026),
+              "Plots in Russia tied to IS by a Russian authority": range(2015, 2026),
+              "IS-K attacks and plots in Europe, Turkey and Central Asia": range(2022, 2026)}
+    for area, span in wanted.items():
+        assert set(span) <= years.get(area, set()), (area, sorted(set(span) - years.get(area, set())))

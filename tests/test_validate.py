@@ -224,6 +224,28 @@ def test_one_claim_statement_recorded_twice(pkg):
     assert any(p.kind == "duplicate-statement" and "line 2" in p.message for p in found), found
 
 
+def _claim_copy(pkg, claimant):
+    rows = read(pkg, "claims")
+    h = rows[0]
+    first = next(r for r in rows[1:] if r[h.index("claimant_actor_id")] == "ACT-0001" and r[h.index("status")] == "active")
+    copy = list(first)
+    copy[0], copy[h.index("claimant_actor_id")] = "CLM-9990", claimant
+    rows.append(copy)
+    write(pkg, "claims", rows)
+    return len(rows)
+
+
+def test_the_islamic_state_and_its_province_for_one_statement_are_a_duplicate(pkg):
+    line = _claim_copy(pkg, "ACT-0002")  # Islamic State Khorasan Province, under ACT-0001
+    found = only(validate(pkg), "claims", line, "claim_id")
+    assert any(p.kind == "duplicate-statement" and "same group or its parent" in p.message for p in found), found
+
+
+def test_two_groups_claiming_on_one_day_are_two_statements(pkg):
+    line = _claim_copy(pkg, "ACT-0022")  # the Taliban: a rival claim, not a copy
+    assert [p for p in validate(pkg) if p.kind == "duplicate-statement" and p.line == line] == []
+
+
 def test_one_attribution_recorded_twice(pkg):
     rows = read(pkg, "attributions")
     copy = list(rows[1])
@@ -287,7 +309,7 @@ def test_a_date_no_quote_states_is_named_on_its_incident(pkg):
     ("https://www.example.org/news/a.html?utm_source=rss&x=1", "a tracking parameter"),
     ("https://d1m6j3wlsx5ie0.cloudfront.net/a/article/33013344.html", "a CDN, cache or translation proxy"),
     ("https://bit.ly/3abcd", "a redirect or short link"),
-    ("https://eadaily.com./ru/news/2020/03/27/a", "a host written with a trailing dot (a copy)"),
+    ("https://eadaily.com./ru/news/2020/03/27/a", "a host written with a trailing dot (write it without)"),
     ("https://www.freemalaysiatoday.com/category/world/2017/06/16/four-dead-as-suicide-bombers-hit-kabul/", None),
     ("https://start.umd.edu/gtd/search/IncidentSummary.aspx?gtdid=201807010005", None),
     ("https://www.rferl.org/amp/russia-arrests/28205044.html", None),

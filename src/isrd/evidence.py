@@ -44,7 +44,8 @@ WORDS_FOR = {"en": {r"(?<!two )(?<!three )(?<!four )(?<!half a )dozen": 12, "hal
                     "three dozen": 36, "a hundred": 100, "both": 2, "twin": 2}}
 MONTHS = {
     "en": ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-    "ru": ["январ", "феврал", "март", "апрел", "ма[яей]", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"],
+    "ru": ["январ", "феврал", "март", "апрел", "ма[яей]", "июн", "июл", "авг", "сентябр", "октябр", "ноябр", "декабр"],
+    "uk": ["січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд"],
     "de": ["jan", "feb", "m(?:ä|ae)r", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "dez"],
     "fr": ["janv", "f[ée]v", "mars", "avr", "mai", "juin", "juil", "ao[ûu]t", "sept", "oct", "nov", "d[ée]c"],
     "pt": ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"],
@@ -67,10 +68,12 @@ WEEKDAYS = {
     "en": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
     "ru": ["понедельник", "вторник", "сред[ауы]", "четверг", "пятниц[ауы]", "суббот[ауы]", "воскресень[еяю]"],
     "ar": ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"],
+    "pt": ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"],
     "fa": ["دوشنبه", "سه[\u200c ]?شنبه", "چهارشنبه", "پنج[\u200c ]?شنبه", "جمعه", "(?<![یکدوسهچهارپنج\u200c ])شنبه", "یک[\u200c ]?شنبه"],
 }
-TODAY = r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)\b|сегодня|этим (?:утром|вечером)|этой ночью|اليوم"
-YESTERDAY = r"\byesterday\b|вчера|накануне|(?<!أول )أمس"
+TODAY = (r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)\b|сегодня|этим (?:утром|вечером)|этой ночью|اليوم"
+         r"|\boggi\b|aujourd'hui|\bheute\b|\bhoje\b|\bhoy\b")
+YESTERDAY = r"\byesterday\b|вчера|накануне|(?<!أول )أمس|\bieri\b|\bhier\b|\bgestern\b|\bontem\b|\bayer\b"
 
 
 def _digits(text: str) -> set[int]:
@@ -225,65 +228,152 @@ COUNTED = {"casualty_reports": ("report_id", ["killed", "injured"]), "claims": (
            "incidents": ("incident_id", ["perpetrators_killed"])}
 
 
-def _plain(value):
-    import pandas as pd
+def _arrow(table, kinds: dict):
+    """The columns named in kinds ({name: "string" | "int" | "date"}) as an Arrow table, from an Arrow table
+    or a pandas DataFrame: a category becomes its text, a timestamp its day."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+    names = list(kinds)
+    if not isinstance(table, pa.Table):
+        table = pa.Table.from_pandas(table[names], preserve_index=False)
+    want = {"string": pa.string(), "int": pa.int64(), "date": pa.date32()}
+    out = {}
+    for n, kind in kinds.items():
+        col = table.column(n)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        if len(col) == 0 or pa.types.is_null(col.type):
+            col = pa.nulls(len(col), want[kind])
+        elif kind == "date" and pa.types.is_timestamp(col.type):
+            col = pc.cast(col, pa.date32())
+        elif kind == "int" and pa.types.is_floating(col.type):
+            col = pc.cast(col, pa.int64(), safe=False)
+        elif col.type != want[kind]:
+            col = col.cast(want[kind])
+        out[n] = col
+    return pa.table(out)
+
+
+@lru_cache(maxsize=None)
+def _figure(quote: str, figure: int, language: str, locator: str, deep: bool) -> bool:
+    return figure_stated(quote, figure, language, locator, deep)
+
+
+@lru_cache(maxsize=None)
+def _date(quote: str, date: dt.date, precision: str, published, language: str, deep: bool) -> bool:
+    return date_stated(quote, date, precision, published, language, deep)
+
+
+def _evidence(frames: dict):
+    """Active citations with their source's language and published day, as an Arrow table."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    c = _arrow(frames["citations"], dict.fromkeys(["status", "record_table", "record_id", "field", "source_id", "quote", "locator"], "string"))
+    c = c.filter(pc.fill_null(pc.equal(c.column("status"), "active"), False))
+    s = _arrow(frames["sources"], dict.fromkeys(["source_id", "language", "published"], "string"))
+    published = [_published(p) for p in s.column("published").to_pylist()]
+    s = pa.table({"source_id": s.column("source_id"), "language": pc.fill_null(s.column("language"), "en"),
+                  "published": pa.array(published, pa.date32())})
+    s = s.group_by("source_id", use_threads=False).aggregate([("language", "first"), ("published", "first")])
+    s = pa.table({"source_id": s.column("source_id"), "language": s.column("language_first"),
+                  "published": s.column("published_first")})
+    c = pa.table({"record_table": c.column("record_table"), "record_id": c.column("record_id"),
+                  "cfield": c.column("field"), "source_id": c.column("source_id"),
+                  "quote": pc.fill_null(c.column("quote"), ""), "locator": pc.fill_null(c.column("locator"), "")})
+    c = c.join(s, "source_id", join_type="left outer", use_threads=False)
+    return c.set_column(c.schema.get_field_index("language"), "language", pc.fill_null(c.column("language"), "en"))
+
+
+def _settle(pairs, keys: list[str], judge) -> set:
+    """The record keys (column "key") with at least one pair the judge accepts: each distinct combination
+    of the judged columns is judged once, cheaply first, and deeply only for records still unsettled."""
+    import pyarrow.compute as pc
+
+    stated: set = set()
+    for deep in (False, True):
+        if deep:
+            pairs = pairs.filter(pc.invert(pc.is_in(pairs.column("key"), value_set=_as_set(stated, pairs.column("key").type))))
+        if not pairs.num_rows:
+            break
+        combos = pairs.group_by(keys, use_threads=False).aggregate([("key", "list")])
+        for row in combos.to_pylist():
+            if judge(*(row[k] for k in keys), deep):
+                stated.update(row["key_list"])
+    return stated
+
+
+def _as_set(values: set, kind):
+    import pyarrow as pa
+
+    return pa.array(list(values), kind)
 
 
 def unstated(frames: dict) -> dict[str, list]:
     """The counts and dates of active records that no active citation of theirs states, from loaded
-    tables (all rows): {"counts": [(table, id, field, value)], "dates": [(incident_id, date)]}, and how
-    many were checked, {"counts_checked": n, "dates_checked": m}."""
-    sources = {s["source_id"]: s for s in frames["sources"].to_dict("records")}
-    cites: dict[tuple, list[dict]] = {}
-    for c in frames["citations"].to_dict("records"):
-        if c["status"] == "active":
-            # a cell that failed its own check is missing here: it states nothing
-            c["quote"] = c["quote"] if isinstance(c["quote"], str) else ""
-            c["locator"] = c["locator"] if isinstance(c["locator"], str) else None
-            cites.setdefault((c["record_table"], c["record_id"]), []).append(c)
+    tables (all rows; pandas DataFrames or Arrow tables): {"counts": [(table, id, field, value, row)],
+    "dates": [(incident_id, date, row)]} (row: the record's position in its table), and how many were
+    checked, {"counts_checked": n, "dates_checked": m}. Records are joined to their citations in Arrow,
+    and each distinct quote, figure, language and locator is read once, so a larger package costs little
+    more than its new quotes."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    def evidence(table, rid, field):
-        for c in cites.get((table, rid), []):
-            if _plain(c["field"]) in (None, field):
-                s = sources.get(c["source_id"], {})
-                yield c, str(_plain(s.get("language")) or "en"), _published(_plain(s.get("published")))
-
+    cites = _evidence(frames)
     out = {"counts": [], "dates": [], "counts_checked": 0, "dates_checked": 0}
     for table, (pk, fields) in COUNTED.items():
-        for row in frames[table].to_dict("records"):
-            if row.get("status") != "active":
-                continue
-            for field in fields:
-                value = _plain(row[field])
-                if value is None:
-                    continue
-                out["counts_checked"] += 1
-                cited = list(evidence(table, row[pk], field))
-                # a sum's parts may be stated in different sentences of one article: the quotes of the
-                # record's citations from the same source are read together for a `sum:` locator
-                article = {}
-                for c, _, _ in cited:
-                    article.setdefault(c["source_id"], []).append(c["quote"] or "")
-                if not any(figure_stated(c["quote"], int(value), lang, _plain(c["locator"]) or "", deep)
-                           or (SUM.search(_plain(c["locator"]) or "") is not None
-                               and figure_stated("\n".join(article[c["source_id"]]), int(value), lang, c["locator"], deep))
-                           for deep in (False, True) for c, lang, _ in cited):
-                    out["counts"].append((table, row[pk], field, int(value)))
-    for row in frames["incidents"].to_dict("records"):
-        if row["status"] != "active" or _plain(row["date_start"]) is None:
-            continue
-        out["dates_checked"] += 1
-        day, precision = row["date_start"].date(), str(row["date_precision"])
-        # a span known only by its end (an attack some days before an announcement) is stated by its end
-        end = row["date_end"].date() if precision in SPANS and _plain(row.get("date_end")) is not None else None
-        cited = [(c, lang, published, _plain(c["field"])) for field in ("date_start", "date_end")
-                 for c, lang, published in evidence("incidents", row["incident_id"], field)]
-        if not any((field == "date_start" and date_stated(c["quote"], day, precision, published, lang, deep))
-                   or (end is not None and date_stated(c["quote"], end, "day", published, lang, deep))
-                   for deep in (False, True) for c, lang, published, field in cited):
-            out["dates"].append((row["incident_id"], day.isoformat()))
+        t = _arrow(frames[table], {pk: "string", "status": "string", **dict.fromkeys(fields, "int")})
+        live = pc.fill_null(pc.equal(t.column("status"), "active"), False)
+        mine = cites.filter(pc.fill_null(pc.equal(cites.column("record_table"), table), False))
+        for field in fields:
+            keep = pc.and_(live, pc.is_valid(t.column(field)))
+            rows = np.flatnonzero(keep.to_numpy(zero_copy_only=False))
+            recs = pa.table({"key": pa.array(rows, pa.int64()), "record_id": t.column(pk).take(pa.array(rows)),
+                             "value": t.column(field).take(pa.array(rows))})
+            out["counts_checked"] += recs.num_rows
+            cited = mine.filter(pc.or_(pc.is_null(mine.column("cfield")), pc.fill_null(pc.equal(mine.column("cfield"), field), False)))
+            pairs = recs.join(cited, "record_id", join_type="inner", use_threads=False)
+            stated = _settle(pairs, ["quote", "value", "language", "locator"],
+                             lambda q, v, lang, loc, deep: _figure(q, int(v), lang, loc, deep))
+            # a sum's parts may be stated in different sentences of one article: the quotes of the
+            # record's citations from the same source are read together for a `sum:` locator
+            summed = pairs.filter(pc.match_substring(pairs.column("locator"), "sum:"))
+            summed = summed.filter(pc.invert(pc.is_in(summed.column("key"), value_set=_as_set(stated, pa.int64()))))
+            if summed.num_rows:
+                open_keys = pc.is_in(pairs.column("key"), value_set=pc.unique(summed.column("key")))
+                article = pairs.filter(open_keys).group_by(["key", "source_id"], use_threads=False).aggregate([("quote", "list")])
+                text = {(k, sid): "\n".join(q) for k, sid, q in zip(*(article.column(n).to_pylist() for n in article.column_names))}
+                for k, v, sid, lang, loc in zip(*(summed.column(n).to_pylist() for n in ("key", "value", "source_id", "language", "locator"))):
+                    if k not in stated and any(_figure(text[(k, sid)], int(v), lang, loc, deep) for deep in (False, True)):
+                        stated.add(k)
+            for k, rid, v in zip(*(recs.column(n).to_pylist() for n in ("key", "record_id", "value"))):
+                if k not in stated:
+                    out["counts"].append((table, rid, field, int(v), k))
+    out["counts"].sort(key=lambda x: (list(COUNTED).index(x[0]), x[4], COUNTED[x[0]][1].index(x[2])))
+    inc = _arrow(frames["incidents"], {"incident_id": "string", "status": "string", "date_start": "date", "date_end": "date",
+                                       "date_precision": "string"})
+    live = pc.and_(pc.fill_null(pc.equal(inc.column("status"), "active"), False), pc.is_valid(inc.column("date_start")))
+    rows = np.flatnonzero(live.to_numpy(zero_copy_only=False))
+    take = pa.array(rows)
+    precision = pc.fill_null(inc.column("date_precision").take(take), "")
+    # a span known only by its end (an attack some days before an announcement) is stated by its end
+    span = pc.is_in(precision, value_set=pa.array(SPANS))
+    recs = pa.table({"key": pa.array(rows, pa.int64()), "record_id": inc.column("incident_id").take(take),
+                     "day": inc.column("date_start").take(take), "precision": precision,
+                     "last": pc.if_else(span, inc.column("date_end").take(take), pa.scalar(None, pa.date32()))})
+    out["dates_checked"] = recs.num_rows
+    mine = cites.filter(pc.and_(pc.fill_null(pc.equal(cites.column("record_table"), "incidents"), False),
+                                pc.is_in(cites.column("cfield"), value_set=pa.array(["date_start", "date_end"]))))
+    pairs = recs.join(mine, "record_id", join_type="inner", use_threads=False)
+    stated = _settle(pairs, ["quote", "day", "precision", "last", "cfield", "published", "language"],
+                     lambda q, day, prec, last, field, pub, lang, deep:
+                     (field == "date_start" and _date(q, day, prec, pub, lang, deep))
+                     or (last is not None and _date(q, last, "day", pub, lang, deep)))
+    for k, iid, day in zip(*(recs.column(n).to_pylist() for n in ("key", "record_id", "day"))):
+        if k not in stated:
+            out["dates"].append((iid, day.isoformat(), k))
     return out
 
 
@@ -311,25 +401,21 @@ def evidence_findings(tables: dict) -> list:
 
     if any(t not in tables or not cols <= set(tables[t].column_names) for t, cols in _NEEDED.items()):
         return []
-    frames = {t: tables[t].select(sorted(cols | ({COUNTED[t][0]} if t in COUNTED else set()))).to_pandas(date_as_object=False)
-              for t, cols in _NEEDED.items()}
-    found = unstated(frames)
+    found = unstated({t: tables[t] for t in _NEEDED})
     out = []
     grouped: dict[tuple, list] = {}
-    for table, rid, field, value in found["counts"]:
-        grouped.setdefault((table, field), []).append((rid, value))
+    for table, _, field, value, row in found["counts"]:
+        grouped.setdefault((table, field), []).append((row, value))
     for (table, field), items in grouped.items():
-        index = {k: i for i, k in enumerate(frames[table][COUNTED[table][0]])}
-        out.append(Finding(table, np.array([index[r] for r, _ in items]), field,
+        out.append(Finding(table, np.array([r for r, _ in items]), field,
                            "no active citation of this record has a quote that states this figure",
                            "add a citation whose quote gives the figure in digits or words, or name the words in its "
                            "locator (sum: 2 + 4, one: \"...\", none: \"...\", 3: \"...\"); or correct the figure "
                            "(docs/scope.md, Evidence)", "evidence", [str(v) for _, v in items]))
     if found["dates"]:
-        index = {k: i for i, k in enumerate(frames["incidents"]["incident_id"])}
-        out.append(Finding("incidents", np.array([index[i] for i, _ in found["dates"]]), "date_start",
+        out.append(Finding("incidents", np.array([r for _, _, r in found["dates"]]), "date_start",
                            "no date_start citation of this incident has a quote that states this date",
                            "add a citation (field date_start) whose quote gives the day and month, or a weekday or "
                            "'yesterday' that the source's published date resolves; or correct the date or its "
-                           "precision (docs/scope.md, Evidence)", "evidence", [d for _, d in found["dates"]]))
+                           "precision (docs/scope.md, Evidence)", "evidence", [d for _, d, _ in found["dates"]]))
     return out

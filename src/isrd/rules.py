@@ -84,7 +84,7 @@ def _too_many_words(col: str, limit: int):
 NOT_THE_ARTICLE = [
     (r"^https?://\d{1,3}(?:\.\d{1,3}){3}(?:[:/]|$)", "a raw IP address"),
     (r"^https?://[^/]+:\d+/", "an address with a port (a proxy)"),
-    (r"^https?://[^/:]+\.(?:[:/]|$)", "a host written with a trailing dot (a copy)"),
+    (r"^https?://[^/:]+\.(?:[:/]|$)", "a host written with a trailing dot (write it without)"),
     (r"^https?://[^/]*(?:\.cloudfront\.net|cdn\.ampproject\.org|webcache\.googleusercontent\.com|\.translate\.goog)/",
      "a CDN, cache or translation proxy"),
     (r"^https?://[^/]*pangea-cms\.com/preview/|^https?://preview\.", "a CMS preview"),
@@ -218,8 +218,11 @@ def citation_findings(tables: dict, schemas: dict, recovered: dict | None = None
 
 # one statement is one row: the columns that say which statement a claim or an attribution records
 STATEMENT_KEYS = {
-    "claims": (["incident_id", "claim_date", "channel"],
-               "one statement recorded twice: another active claim has the same incident, date and channel (line {line})",
+    # __group: the claimant's topmost parent, so that the Islamic State and its province are one claimant,
+    # while two groups claiming one attack on one day (IS-K and the Taliban) are two statements
+    "claims": (["incident_id", "claim_date", "channel", "__group"],
+               "one statement recorded twice: another active claim has the same incident, date and channel, by the "
+               "same group or its parent (line {line})",
                "keep one row per statement: retract the copy (status retracted, status_reason 'duplicate of ...') and "
                "move its citations to the row kept; a claim published by Amaq has the Islamic State as claimant"),
     "attributions": (["incident_id", "attributor_actor_id", "attributed_actor_id", "stance", "statement_date"],
@@ -229,6 +232,22 @@ STATEMENT_KEYS = {
 }
 
 
+def _topmost(actor_ids, actors: pa.Table | None) -> pa.Array:
+    """Each actor's topmost parent (itself when it has none; a parent cycle stops where it closes)."""
+    ids = as_array(actor_ids).to_pylist()
+    parent = {}
+    if actors is not None and {"actor_id", "parent_actor_id"} <= set(actors.column_names):
+        parent = {a: p for a, p in zip(actors.column("actor_id").to_pylist(), actors.column("parent_actor_id").to_pylist()) if p}
+    top = {}
+    for a in set(ids) - {None}:
+        node, seen = a, {a}
+        while node in parent and parent[node] not in seen:
+            node = parent[node]
+            seen.add(node)
+        top[a] = node
+    return pa.array([top.get(a) for a in ids], pa.string())
+
+
 def duplicate_statement_findings(tables: dict) -> list[Finding]:
     """No statement recorded twice among the active claims and attributions."""
     from .checks import duplicated, first_of
@@ -236,6 +255,8 @@ def duplicate_statement_findings(tables: dict) -> list[Finding]:
     out = []
     for table, (keys, message, hint) in STATEMENT_KEYS.items():
         t = tables.get(table)
+        if t is not None and "__group" in keys and "claimant_actor_id" in t.column_names:
+            t = t.append_column("__group", _topmost(t.column("claimant_actor_id"), tables.get("actors")))
         if t is None or not set(keys) <= set(t.column_names):
             continue
         live = active(t)

@@ -339,3 +339,9 @@ def test_the_summary_counts_placeholder_titles_and_uncitable_addresses(pkg):
     title2, address2 = counts()
     have = lambda line: int(line.split()[-4])  # noqa: E731 - "... 1559 of 1669 (93%)"
     assert have(title2) == have(title) - 1 and have(address2) == have(address) - 1
+
+
+def test_a_share_shows_100_percent_only_when_all():
+    from isrd.summary import _share
+
+    assert _share(1733, 1738) == "1733 of 1738 (99%)" and _share(5, 5) == "5 of 5 (100%)" and _share(0, 0) == "0 of 0"

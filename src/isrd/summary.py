@@ -13,7 +13,8 @@ def _counts(series, top: int | None = None) -> list[tuple[str, int]]:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{part} of {whole} ({100 * part / whole:.0f}%)" if whole else "0 of 0"
+    """'1733 of 1738 (99%)': the percentage rounded down, so that 100% means all of them."""
+    return f"{part} of {whole} ({100 * part // whole}%)" if whole else "0 of 0"
 
 
 def _coverage_lines(frames: dict) -> list[str]:

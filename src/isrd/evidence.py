@@ -83,11 +83,23 @@ def _digits(text: str) -> set[int]:
     return found
 
 
+_EN_SMALL = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_EN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_EN_LARGE = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million",
+             "dozen", "score"}
+
+
 @lru_cache(maxsize=65536)
 def numbers_in(text: str, language: str) -> frozenset[int]:
     """Every whole number a text states, in digits or in words of its language."""
     found = _digits(text)
     lang = (language or "en").split("-")[0]
+    if lang == "en":  # the small words, read directly; number-parser only when larger ones may be there
+        words = _EN_WORD.findall(text.lower())
+        found |= {_EN_SMALL[w] for w in words if w in _EN_SMALL}
+        if not any(w.split("-")[0] in _EN_LARGE for w in words):
+            return frozenset(found)
     try:
         if lang in ("en", "es", "ru", "hi", "uk"):
             from number_parser import parse

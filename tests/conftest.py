@@ -62,6 +62,13 @@ def set_cell(pkg: Path, table: str, row: int, column: str, value: str) -> int:
     return row + 1
 
 
+def row_of(pkg: Path, table: str, key: str, value: str) -> int:
+    """The row (1 = first data row) whose key column holds value."""
+    rows = read(pkg, table)
+    col = rows[0].index(key)
+    return next(i for i, r in enumerate(rows) if i and r[col] == value)
+
+
 def cell(pkg: Path, table: str, row: int, column: str) -> str:
     rows = read(pkg, table)
     return rows[row][rows[0].index(column)]

@@ -12,7 +12,7 @@ from isrd.scope import islamic_state_family
 from isrd.tolls import derive
 from isrd.validate import validate
 
-from conftest import append_row, read, set_cell, write
+from conftest import append_row, read, row_of, set_cell, write
 from test_validate import only
 
 
@@ -106,14 +106,9 @@ def test_every_incident_range_in_the_data_follows_the_rule(root):
             assert (None if pd.isna(have) else int(have)) == value, (row.incident_id, field)
 
 
-def _row_of(pkg, table, key, value):
-    rows = read(pkg, table)
-    col = rows[0].index(key)
-    return next(i for i, r in enumerate(rows) if i and r[col] == value)
-
 
 def test_validate_names_a_range_that_does_not_follow_the_reports(pkg):
-    row = _row_of(pkg, "incidents", "incident_id", "INC-0001")
+    row = row_of(pkg, "incidents", "incident_id", "INC-0001")
     line = set_cell(pkg, "incidents", row, "killed_best", "150")
     found = only(validate(pkg), "incidents", line, "killed_best")
     assert found[0].kind == "toll-derivation"
@@ -122,7 +117,7 @@ def test_validate_names_a_range_that_does_not_follow_the_reports(pkg):
 
 def test_validate_names_a_report_that_changes_the_range(pkg):
     """Adding a higher toll for an incident without updating its range is caught on the incident."""
-    row = _row_of(pkg, "incidents", "incident_id", "INC-0001")
+    row = row_of(pkg, "incidents", "incident_id", "INC-0001")
     append_row(pkg, "casualty_reports", {"report_id": "CAS-9999", "incident_id": "INC-0001", "reported_on": "2026-06-01",
                                          "killed": "151", "reporter": "test", "reporter_type": "official", "partial": "false", "includes_perpetrators": "false",
                                          "source_id": "SRC-0001", "status": "active"})
@@ -156,7 +151,7 @@ def _core_incident_without_islamic_state(pkg):
             if r[inc] == iid and r[actor] in family:
                 r[status], r[status + 1] = "retracted", "test"
         write(pkg, table, rows)
-    return _row_of(pkg, "incidents", "incident_id", iid) + 1
+    return row_of(pkg, "incidents", "incident_id", iid) + 1
 
 
 def test_core_incident_needs_an_islamic_state_actor(pkg):
@@ -189,7 +184,7 @@ def test_every_core_incident_in_the_data_is_tied_to_the_islamic_state(root):
 def test_plot_needs_a_reporting_body(pkg):
     iid = "INC-0002"
     write(pkg, "incident_actors", [r for r in read(pkg, "incident_actors") if not (r[0] == iid and r[2] == "reporting_body")])
-    line = _row_of(pkg, "incidents", "incident_id", iid) + 1
+    line = row_of(pkg, "incidents", "incident_id", iid) + 1
     found = only(validate(pkg), "incidents", line, "incident_type")
     assert found[0].kind == "plot-reporting-body"
 
@@ -197,7 +192,7 @@ def test_plot_needs_a_reporting_body(pkg):
 @pytest.mark.parametrize("incident_type,value,ok", [
     ("foiled_plot", "", False), ("foiled_plot", "false", True), ("attack", "true", False), ("attack", "", True)])
 def test_security_service_only_is_stated_for_plots_alone(pkg, incident_type, value, ok):
-    row = _row_of(pkg, "incidents", "incident_id", "INC-0002")
+    row = row_of(pkg, "incidents", "incident_id", "INC-0002")
     set_cell(pkg, "incidents", row, "incident_type", incident_type)
     set_cell(pkg, "incidents", row, "security_service_only", value)
     found = [p for p in validate(pkg) if p.column == "security_service_only"]
@@ -213,7 +208,7 @@ def test_security_service_only_needs_a_security_service_reporting(pkg):
         if r[0] == iid and r[2] == "reporting_body":
             r[1] = court  # a court's account is not the security apparatus's own
     write(pkg, "incident_actors", rows)
-    line = _row_of(pkg, "incidents", "incident_id", iid) + 1
+    line = row_of(pkg, "incidents", "incident_id", iid) + 1
     assert only(validate(pkg), "incidents", line, "security_service_only")[0].kind == "plot-account"
 
 
@@ -235,7 +230,7 @@ def test_core_incident_needs_a_claim_or_an_attribution(pkg):
             if r[h.index("incident_id")] == "INC-0001":
                 r[h.index("status")], r[h.index("status_reason")] = "retracted", "test"
         write(pkg, table, rows)
-    line = _row_of(pkg, "incidents", "incident_id", "INC-0001") + 1
+    line = row_of(pkg, "incidents", "incident_id", "INC-0001") + 1
     found = [p for p in only(validate(pkg), "incidents", line, "scope") if p.kind == "core-claim-or-attribution"]
     assert found and "claim or attribution" in found[0].message, found
 

@@ -6,7 +6,7 @@ import pytest
 
 from isrd.validate import report, validate
 
-from conftest import append_row, cell, read, set_cell, write
+from conftest import append_row, cell, read, row_of, set_cell, write
 
 
 def only(problems, table, line, column):
@@ -275,15 +275,10 @@ def test_reporting_body_only_on_foiled_plots(pkg):
     assert found[0].kind == "reporting-body-role"
 
 
-def _line_of(pkg, table, key, value):
-    rows = read(pkg, table)
-    col = rows[0].index(key)
-    return next(i for i, r in enumerate(rows) if i and r[col] == value)
-
 
 def test_a_figure_no_quote_states_is_named_on_its_record(pkg):
     """CAS-0001 gives 40 killed, stated by its quote; 41 is stated by none of its citations."""
-    row = _line_of(pkg, "casualty_reports", "report_id", "CAS-0001")
+    row = row_of(pkg, "casualty_reports", "report_id", "CAS-0001")
     assert cell(pkg, "casualty_reports", row, "killed") == "40"
     line = set_cell(pkg, "casualty_reports", row, "killed", "41")
     found = [p for p in only(validate(pkg), "casualty_reports", line, "killed") if p.kind == "evidence"]
@@ -292,7 +287,7 @@ def test_a_figure_no_quote_states_is_named_on_its_record(pkg):
 
 def test_a_date_no_quote_states_is_named_on_its_incident(pkg):
     """INC-0001 (22 March 2024) moved a day: none of its date_start quotes says 23 March."""
-    row = _line_of(pkg, "incidents", "incident_id", "INC-0001")
+    row = row_of(pkg, "incidents", "incident_id", "INC-0001")
     assert cell(pkg, "incidents", row, "date_start") == "2024-03-22"
     set_cell(pkg, "incidents", row, "date_end", "2024-03-23")
     line = set_cell(pkg, "incidents", row, "date_start", "2024-03-23")

@@ -110,14 +110,6 @@ def pieces(numeric: str, name: str = CHECK_OUTLINES) -> tuple:
     return tuple(polygons)
 
 
-def outline(numeric: str):
-    """A country's outline as one shapely MultiPolygon (for maps and distances), or None."""
-    from shapely.geometry import MultiPolygon
-
-    polygons = pieces(numeric)
-    return MultiPolygon(list(polygons)) if polygons else None
-
-
 def numeric_code(alpha3: str) -> str | None:
     """ISO 3166-1 numeric code of an alpha-3 code, as world-atlas writes it ('643'), from pycountry."""
     import pycountry

@@ -104,3 +104,12 @@ def test_docs_command_prints_each_document(name, capsys):
 
     assert main(["docs", name]) == 0
     assert len(capsys.readouterr().out) > 500
+
+
+def test_build_on_a_table_that_cannot_be_typed_names_the_cell(pkg):
+    """isrd build fills the tolls from typed tables: a bad category is a located problem, not a crash."""
+    line = set_cell(pkg, "sources", 3, "source_type", "other")
+    r = run("build", str(pkg))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"data/sources.csv, line {line}, column source_type" in r.stderr
+    assert "bug in isrd" not in r.stderr and "Traceback" not in r.stderr

@@ -144,3 +144,21 @@ def test_contributing_commands_exist(root):
     text = (root / "CONTRIBUTING.md").read_text()
     for script in re.findall(r"scripts/[\w.]+", text):
         assert (root / script).is_file(), script
+
+
+def test_frictionless_checks_the_descriptor_against_the_spec(pkg, monkeypatch):
+    """Frictionless's verdict on the descriptor reaches the report, from its own process or, where no
+    second process can be started, from this one."""
+    from isrd.validate import validate
+
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["licenses"] = "CC-BY-4.0"  # the spec wants a list of licence objects
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    expected = "the descriptor breaks the Data Package spec: 'CC-BY-4.0' is not of type 'array' at property 'licenses'"
+    assert [p.message for p in validate(pkg) if p.kind == "package"] == [expected]
+
+    def no_process(*args, **kwargs):
+        raise OSError("no second process")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    assert [p.message for p in validate(pkg) if p.kind == "package"] == [expected]

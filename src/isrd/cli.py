@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .problems import DataError
+
 
 def _root(path: str | None) -> Path | None:
     """PATH if given; else the current folder when it holds a data package; else the installed data."""
@@ -100,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(map(str, files)))
             return 0
         if args.command == "report":
-            from .problems import DataError
             from .report import ReportError, report
 
             try:
@@ -172,6 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # isrd summary | head: the reader left; say nothing more
         _quiet_stdout()
         return 0
+    except DataError as exc:  # a table cannot be read (isrd build on a type error, say): what and where
+        from .validate import report as plain
+
+        print(f"isrd {args.command}: the data cannot be read; fix these first (isrd validate shows every problem):",
+              file=sys.stderr)
+        print(plain(exc.problems), file=sys.stderr)
+        return 1
     except Exception as exc:  # the promise is plain words, never a traceback
         print(f"isrd: could not finish: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("isrd: this is a bug in isrd; please report it with the command you ran", file=sys.stderr)

@@ -179,14 +179,27 @@ def date_stated(quote: str, date: dt.date, precision: str = "day", published: dt
 
 
 def _day_and_month(quote: str, date: dt.date, lang: str) -> bool:
-    """'22 March', 'March 22', 'Sept. 1' and '22 марта' (English and Russian month names, any case)."""
-    month = MONTHS.get(lang, MONTHS["en"])[date.month - 1]
+    """'22 March', 'March 22', 'Sept. 1' and '22 марта' (month names of the quote's language, any case)."""
     text = quote.lower()
-    day = rf"0?{date.day}(?:st|nd|rd|th)?"
-    if lang == "ru" and re.search(rf"(?<![а-яё]){RUSSIAN_ORDINAL_DAYS[date.day]}\s+{month}", text):
+    before, after = _month_patterns(date.month, lang)
+    if any(int(m.group(1)) == date.day for p in (before, after) for m in p.finditer(text)):
         return True
-    return bool(re.search(rf"(?<!\d){day}\.?\s+(?:(?:of|de|di)\s+)?{month}", text)
-                or re.search(rf"(?<![^\W\d_]){month}[^\W\d_]*\.?\s+{day}(?!\d)", text))
+    return lang == "ru" and bool(_russian_ordinal_pattern(date.month, date.day).search(text))
+
+
+@lru_cache(maxsize=None)
+def _month_patterns(month_number: int, lang: str) -> tuple[re.Pattern, re.Pattern]:
+    """A day before and after one month's name, the day captured (one compiled pair per month and language:
+    a pattern per day would be more than re's cache holds, and compiling them took a third of a second)."""
+    month = MONTHS.get(lang, MONTHS["en"])[month_number - 1]
+    day = r"(\d{1,2})(?:st|nd|rd|th)?"
+    return (re.compile(rf"(?<!\d){day}\.?\s+(?:(?:of|de|di)\s+)?{month}"),
+            re.compile(rf"(?<![^\W\d_]){month}[^\W\d_]*\.?\s+{day}(?!\d)"))
+
+
+@lru_cache(maxsize=None)
+def _russian_ordinal_pattern(month_number: int, day_number: int) -> re.Pattern:
+    return re.compile(rf"(?<![а-яё]){RUSSIAN_ORDINAL_DAYS[day_number]}\s+{MONTHS['ru'][month_number - 1]}")
 
 
 def _solar_hijri(quote: str) -> list[dt.date]:

@@ -1,13 +1,14 @@
 """Where each incident is: the rules that `isrd validate` checks on the place fields of incidents, and the
 country outlines they use.
 
-The outlines are Natural Earth's admin-0 countries (version 4.1.0), as TopoJSON from the npm package
-world-atlas 2.0.2 (ISC licence; Natural Earth is in the public domain), kept in the package in
-src/isrd/maps/ (see its README.md): countries-50m.json for maps (outlines_path()), and countries-10m.json
-for the checks and the country points, since 1:50m leaves out small islands (the Maldives' Thaa Atoll lies
-80 km from the 1:50m outline). Countries carry their ISO 3166-1 numeric code as id. They are read offline,
-decoded here (TopoJSON arcs are small integers, delta-encoded) and tested with shapely, which is imported
-only when a point is checked: `import isrd` stays light.
+The outlines are Natural Earth's admin-0 countries (version 4.1.0), from the npm package world-atlas 2.0.2
+(ISC licence; Natural Earth is in the public domain), kept in the package in src/isrd/maps/ (see its
+README.md): countries-50m.json (TopoJSON, unchanged) for maps (outlines_path()), and the 1:10m outlines,
+packed into countries-10m.npz (pack_topology), for the checks and the country points, since 1:50m leaves
+out small islands (the Maldives' Thaa Atoll lies 80 km from the 1:50m outline). Countries carry their
+ISO 3166-1 numeric code as id. They are read offline, decoded here (TopoJSON arcs are small integers,
+delta-encoded) and tested with shapely, which is imported only when a point is checked: `import isrd`
+stays light.
 
 The rules, each on whole Arrow columns:
 - admin1_code holds ISO 3166-2 codes that exist (pycountry), one per region named in admin1, in the same
@@ -34,8 +35,7 @@ from .checks import Finding, finding, mask_rows
 
 MAPS = Path(__file__).resolve().parent / "maps"
 OUTLINES = "countries-50m.json"  # for maps
-CHECK_OUTLINES = "countries-10m.json"  # for the point-in-country check and the country points
-QUICK_OUTLINES = "countries-50m.json"  # tried first: a point inside these needs no finer test
+CHECK_OUTLINES = "countries-10m.npz"  # for the point-in-country check and the country points (packed)
 SEP = "; "  # between the regions of one admin1 and their codes, in the same order
 OUTLINE_TOLERANCE_KM = 10.0  # a point this close to its country's outline counts as inside (a coastal town's
 # gazetteer point can fall just offshore, and outlines at 1:10m smooth harbours and spits)
@@ -65,13 +65,55 @@ DE_FACTO = {"UA-43": "643", "UA-40": "643"}  # Crimea and Sevastopol: inside Rus
 
 def outlines_path(scale: str = "50m") -> Path:
     """The country outlines shipped with isrd, for maps: world-atlas countries-50m.json (TopoJSON, object
-    'countries', ids ISO 3166-1 numeric); scale='10m' gives the detailed outlines the checks use."""
+    'countries', ids ISO 3166-1 numeric). The 1:10m outlines the checks use are packed (pack_topology)."""
     return MAPS / f"countries-{scale}.json"
 
 
 @lru_cache(maxsize=2)
 def _topology(name: str = CHECK_OUTLINES) -> dict:
-    return json.loads((MAPS / name).read_text(encoding="utf-8"))
+    path = MAPS / name
+    if path.suffix == ".npz":
+        with np.load(path) as arrays:
+            return unpack_topology(dict(arrays))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def pack_topology(topology: dict) -> dict[str, np.ndarray]:
+    """A TopoJSON topology's country outlines as flat arrays (np.savez_compressed writes them): the 1:10m
+    file takes a tenth of a second to load this way, against most of a second to parse as JSON. The arcs
+    keep their quantized, delta-encoded integers, so nothing is lost (unpack_topology gives them back)."""
+    arcs = topology["arcs"]
+    ids, refs, rings, polygons, geometries = [], [], [0], [0], [0]
+    for g in topology["objects"]["countries"]["geometries"]:
+        shapes = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
+        for shape in shapes:
+            for ring in shape:
+                refs += ring
+                rings.append(len(refs))
+            polygons.append(len(rings) - 1)
+        geometries.append(len(polygons) - 1)
+        ids.append(g.get("id") or "")
+    return {"points": np.concatenate([np.asarray(a, dtype=np.int64).reshape(-1, 2) for a in arcs]).astype(np.int32),
+            "arc_starts": np.cumsum([0] + [len(a) for a in arcs]).astype(np.int64),
+            "scale": np.asarray(topology["transform"]["scale"], dtype=float),
+            "translate": np.asarray(topology["transform"]["translate"], dtype=float),
+            "ids": np.asarray(ids, dtype=str), "refs": np.asarray(refs, dtype=np.int32),
+            "rings": np.asarray(rings, dtype=np.int64), "polygons": np.asarray(polygons, dtype=np.int64),
+            "geometries": np.asarray(geometries, dtype=np.int64)}
+
+
+def unpack_topology(arrays: dict) -> dict:
+    """The topology pack_topology flattened, in TopoJSON's shape (every country as a MultiPolygon)."""
+    starts, refs = arrays["arc_starts"], arrays["refs"].tolist()
+    rings, polygons, geometries = arrays["rings"], arrays["polygons"], arrays["geometries"]
+    out = []
+    for k, gid in enumerate(arrays["ids"].tolist()):
+        shape = [[refs[rings[r]:rings[r + 1]] for r in range(polygons[p], polygons[p + 1])]
+                 for p in range(geometries[k], geometries[k + 1])]
+        out.append({"type": "MultiPolygon", "id": gid or None, "arcs": shape})
+    return {"type": "Topology", "arcs": np.split(arrays["points"], starts[1:-1]),
+            "transform": {"scale": arrays["scale"].tolist(), "translate": arrays["translate"].tolist()},
+            "objects": {"countries": {"type": "GeometryCollection", "geometries": out}}}
 
 
 def _arc(topology: dict, i: int) -> np.ndarray:
@@ -151,21 +193,11 @@ def _distances(polygons: tuple, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 def distance_km(alpha3: str, latitude, longitude) -> np.ndarray:
     """How far each point lies outside the country's outline, in km (0 inside; nan without an outline).
-    Degrees of longitude are shortened by the cosine of the latitude: a close measure near the outline.
-    The 1:50m outlines (a fifth of the size to read) settle every point within half the tolerance of
-    them; only the others are measured again against the 1:10m outlines, which then decide."""
+    Degrees of longitude are shortened by the cosine of the latitude: a close measure near the outline."""
     lat, lon = np.asarray(latitude, dtype=float), np.asarray(longitude, dtype=float)
     numeric = numeric_code(alpha3)
-    quick = pieces(numeric, QUICK_OUTLINES) if numeric else ()
-    out = _distances(quick, lat, lon) if quick else np.full(len(lat), np.inf)
-    unsure = np.flatnonzero(out > OUTLINE_TOLERANCE_KM / 2)
-    if len(unsure):
-        polygons = pieces(numeric) if numeric else ()
-        if not polygons:
-            out[unsure] = np.nan
-        else:
-            out[unsure] = _distances(polygons, lat[unsure], lon[unsure])
-    return out
+    polygons = pieces(numeric) if numeric else ()
+    return _distances(polygons, lat, lon) if polygons else np.full(len(lat), np.nan)
 
 
 # -- the rules ---------------------------------------------------------------------------------------------

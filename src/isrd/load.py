@@ -163,13 +163,19 @@ def load(name: str, path: str | Path | None = None, include_retracted: bool = Fa
 
 def load_all(path: str | Path | None = None, names: list[str] | None = None, include_retracted: bool = False) -> dict:
     """Every table, by name: ``isrd.load_all()["claims"]`` (active records only, as for load)."""
-    package, frames = _typed(sch.resolve_root(path), names, to_pandas)
-    out = {}
-    for name, frame in frames.items():
-        if not include_retracted and "status" in frame.columns:
-            frame = frame[frame["status"] != "retracted"].reset_index(drop=True)
-        out[name] = frame
-    return out
+    convert = to_pandas if include_retracted else (lambda table, schema: to_pandas(_active(table), schema))
+    return _typed(sch.resolve_root(path), names, convert)[1]
+
+
+def _active(table):
+    """The rows not marked retracted, filtered in Arrow before the DataFrame is built (a pandas filter of
+    Arrow-backed text copies every column again)."""
+    import pyarrow.compute as pc
+
+    if "status" not in table.column_names:
+        return table
+    keep = pc.fill_null(pc.not_equal(table.column("status"), "retracted"), True)
+    return table if pc.all(keep).as_py() else table.filter(keep)
 
 
 def tables(path: str | Path | None = None) -> list[str]:

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .package import inside
+
 REGISTRY = Path("releases") / "released_ids.csv"
 COLUMNS = ["table", "id", "first_release", "anchor"]
 
@@ -52,9 +54,9 @@ def read_table(root: Path):
     """The registry as an Arrow table of text columns, or None when the package has none."""
     import pyarrow.csv as pacsv
 
-    path = Path(root) / REGISTRY
-    if not path.is_file():
-        return None
+    path, refused = inside(Path(root), REGISTRY.as_posix(), "the id registry")
+    if path is None or not path.is_file():
+        return None  # a registry outside the package is never read (validate reports it: registry_refused)
     return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
         column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False))
 
@@ -65,6 +67,14 @@ def anchors(table: str, t: pa.Table) -> pa.Array | None:
     if not set(needed) <= set(t.column_names):
         return None
     return make(t)
+
+
+def registry_refused(root: Path) -> list:
+    """A problem when releases/released_ids.csv is a symlink out of the package (it is then not read)."""
+    from .problems import Problem
+
+    path, refused = inside(Path(root), REGISTRY.as_posix(), "the id registry")
+    return [] if path is not None else [Problem(REGISTRY.as_posix(), 0, message=refused, kind="package")]
 
 
 def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) -> list:

@@ -18,27 +18,73 @@ from .package import PACKAGE_FILE, open_package
 from .problems import Problem
 
 
-def _descriptor_problems(package) -> list[Problem]:
-    """What Frictionless finds wrong with the descriptor itself, as checked against the spec."""
-    import frictionless
+_SPEC_CHECK = """
+import json, sys
+import frictionless
+try:
+    errors = [e.note or e.message for e in frictionless.Package.validate_descriptor(json.load(sys.stdin)).errors]
+except Exception as exc:
+    errors = [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]
+json.dump(errors, sys.stdout)
+"""
 
+
+def _spec_descriptor(package) -> dict:
+    """The descriptor as Frictionless is to see it: schemas already read safely, no hashes (integrity is
+    checked here, in words a contributor can act on)."""
     descriptor = dict(package.descriptor)
     resources = []
     for res in descriptor.get("resources", []):
         if isinstance(res, dict) and res.get("name") in package.resources:
-            res = dict(res, schema=package.resources[res["name"]].schema)  # already read safely
-            res.pop("hash", None)  # integrity is checked here, in words a contributor can act on
+            res = dict(res, schema=package.resources[res["name"]].schema)
+            res.pop("hash", None)
             res.pop("bytes", None)
         resources.append(res)
     descriptor["resources"] = resources
+    return descriptor
+
+
+def _descriptor_problems(package):
+    """Start Frictionless's check of the descriptor against the Data Package spec (it reads no data) in a
+    process of its own, so that importing Frictionless (half a second) runs on the other core while the
+    files are read; return a function that waits for it and gives its problems."""
+    import json
+    import subprocess
+    import sys
+
+    text = json.dumps(_spec_descriptor(package))
+
+    def problems(messages: list[str]) -> list[Problem]:
+        return [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {m}",
+                        hint="regenerate it with isrd build", kind="package") for m in messages]
+
     try:
-        report = frictionless.Package.validate_descriptor(descriptor)
-        errors = list(report.errors)
+        child = subprocess.Popen([sys.executable, "-c", _SPEC_CHECK], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+    except OSError:
+        child = None
+
+    def wait() -> list[Problem]:
+        if child is not None:
+            try:
+                out, _ = child.communicate(text)
+                if child.returncode == 0:
+                    return problems(json.loads(out))
+            except (OSError, ValueError):
+                pass
+        return problems(_in_process(text))  # no second process here (an embedded interpreter): check in this one
+    return wait
+
+
+def _in_process(text: str) -> list[str]:
+    import json
+
+    import frictionless
+
+    try:
+        return [e.note or e.message for e in frictionless.Package.validate_descriptor(json.loads(text)).errors]
     except Exception as exc:  # noqa: BLE001 - frictionless raises many types for a bad descriptor
-        return [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {str(exc).splitlines()[0]}",
-                        hint="regenerate it with isrd build", kind="package")]
-    return [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {e.note or e.message}",
-                    hint="regenerate it with isrd build", kind="package") for e in errors]
+        return [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]
 
 
 def _stale(package, integrity: dict) -> list[Problem]:
@@ -74,7 +120,7 @@ def check_package(root: Path, descriptor_check: bool = True):
     from .evidence import evidence_findings
     from .keys import key_findings, recovered_keys
     from .read import read_table
-    from .registry import registry_findings
+    from .registry import registry_findings, registry_refused
     from .rules import citation_findings, duplicate_statement_findings, row_findings
     from .scope import scope_findings
     from .tolls import toll_findings
@@ -101,15 +147,14 @@ def check_package(root: Path, descriptor_check: bool = True):
         text.table = None
         return text, typed, found, canonical, integrity
 
-    # two workers: Arrow's kernels release the GIL, so two files are read and checked at once; the
-    # descriptor goes to Frictionless meanwhile
+    # two workers: Arrow's kernels release the GIL, so two files are read and checked at once (the
+    # descriptor is with Frictionless, in its own process, meanwhile)
     from concurrent.futures import ThreadPoolExecutor
 
     largest_first = sorted(package.resources.values(), key=lambda r: -r.size)
+    spec = _descriptor_problems(package) if descriptor_check else None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        spec = pool.submit(_descriptor_problems, package) if descriptor_check else None
         done = {res.name: result for res, result in zip(largest_first, pool.map(one_table, largest_first))}
-        problems += spec.result() if spec is not None else []
     texts, typed, integrity, canonical, findings = {}, {}, {}, {}, []
     for name in package.resources:  # package order
         text, t, found, canon, digest = done[name]
@@ -130,6 +175,7 @@ def check_package(root: Path, descriptor_check: bool = True):
         findings += citation_findings(typed, schemas, recovered) + toll_findings(typed) + scope_findings(typed)
         findings += duplicate_statement_findings(typed) + geo_findings(typed) + evidence_findings(typed)
         findings += released.result()
+        problems += registry_refused(root)
     by_table = {}
     for f in findings:
         by_table.setdefault(f.table, []).append(f)
@@ -140,6 +186,7 @@ def check_package(root: Path, descriptor_check: bool = True):
         if name not in troubled:
             problems += found
     problems += _stale(package, integrity)
+    problems += spec() if spec is not None else []
     return _ordered(problems), typed
 
 

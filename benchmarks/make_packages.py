@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Make larger copies of the ISRD package for benchmarks: N copies of every table with renumbered ids.
 
-Copy k (k >= 1) turns every id cell such as INC-0001 into INC-<k>0001, in the data, in foreign keys and
-in releases/released_ids.csv, so keys stay unique and every reference still resolves. The files stay in
-the dataset's canonical form, so a scaled package is as valid as the real one and every check does the
-same work per row. Usage: python benchmarks/make_packages.py DEST --scale 10 100 1000
+Copy k (k >= 1) turns every id cell such as INC-0001 into INC-<k>0001, in the data, in foreign keys, in
+releases/released_ids.csv and in releases/waivers.csv, so keys stay unique and every reference still
+resolves. The files stay in the dataset's canonical form, so a scaled package is as valid as the real one
+and every check does the same work per row. Usage: python benchmarks/make_packages.py DEST --scale 10 100 1000
 """
 from __future__ import annotations
 
@@ -53,10 +53,11 @@ def make(dest: Path, copies: int, root: Path = ROOT) -> Path:
         (out / res["path"]).write_bytes(raw)
         res.update(integrity_of(raw))
     (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    registry = root / "releases" / "released_ids.csv"
-    if registry.is_file():
-        (out / "releases").mkdir()
-        (out / "releases" / registry.name).write_bytes(scaled(registry.read_bytes(), copies, ID_ANYWHERE))
+    (out / "releases").mkdir()
+    for name in ("released_ids.csv", "waivers.csv"):  # the id registry, and the sources waived (isrd.citable)
+        path = root / "releases" / name
+        if path.is_file():
+            (out / "releases" / name).write_bytes(scaled(path.read_bytes(), copies, ID_ANYWHERE))
     return out
 
 

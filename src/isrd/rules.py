@@ -101,11 +101,8 @@ PLACEHOLDER_TITLE = r"^\[untitled page at "
 
 
 def uncitable_addresses(urls) -> list[str | None]:
-    """For each address, what makes it not the article's own (NOT_THE_ARTICLE), or None.
-
-    Not yet a failing rule of isrd validate: the data still has active sources at such addresses whose
-    values no citable page repeats. isrd summary counts them; when the count reaches zero this becomes a
-    row rule on sources.url."""
+    """For each address, what makes it not the article's own (NOT_THE_ARTICLE), or None (the rule is in
+    isrd.citable, with the waivers of the sources that broke it before it existed)."""
     urls = as_array(urls) if not isinstance(urls, list) else pa.array(urls, pa.string())
     out = pa.nulls(len(urls), pa.string())
     for pattern, what in reversed(NOT_THE_ARTICLE):  # the first pattern that matches names the reason

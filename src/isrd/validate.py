@@ -6,7 +6,7 @@ One read per file, then every check vectorised on the columns it gave:
 2. the files: UTF-8, no byte-order mark, LF line ends, header, cells per row;
 3. the fields: types, constraints and clean text, from each Table Schema;
 4. keys: primary and foreign keys, on the text isrd read;
-5. rules: within rows, and across tables (tolls, scope, evidence, places, the id registry), and the canonical form.
+5. rules: within rows, and across tables (tolls, scope, evidence, places, citable sources, the id registry), and the canonical form.
 A cell that fails one check is left out of the later ones, so one mistake gives one message.
 """
 from __future__ import annotations
@@ -116,6 +116,7 @@ def check_package(root: Path, descriptor_check: bool = True):
     key text are kept, so memory stays close to the size of the text itself."""
     from .canonical import canonical_findings
     from .checks import FieldChecks, problems as to_problems
+    from .citable import citable_findings
     from .geo import geo_findings
     from .evidence import evidence_findings
     from .keys import key_findings, recovered_keys
@@ -174,8 +175,9 @@ def check_package(root: Path, descriptor_check: bool = True):
         findings += key_findings(package.resources, texts, typed)
         findings += citation_findings(typed, schemas, recovered) + toll_findings(typed) + scope_findings(typed)
         findings += duplicate_statement_findings(typed) + geo_findings(typed) + evidence_findings(typed)
-        findings += released.result()
-        problems += registry_refused(root)
+        citable, waiver_problems = citable_findings(root, typed)
+        findings += citable + released.result()
+        problems += waiver_problems + registry_refused(root)
     by_table = {}
     for f in findings:
         by_table.setdefault(f.table, []).append(f)

@@ -240,3 +240,14 @@ def test_every_active_core_incident_has_a_claim_or_an_attribution(root):
     core = set(frames["incidents"].query("scope == 'core'")["incident_id"])
     said = set(frames["claims"]["incident_id"]) | set(frames["attributions"]["incident_id"])
     assert core and not core - said, sorted(core - said)
+
+
+def test_an_unreadable_incidents_header_leaves_the_other_rules_standing(pkg):
+    """A comma before the header shifts every column: the rules across tables must not crash on an
+    incidents table with no usable rows (a hypothesis example once made the role rule index nothing)."""
+    from isrd.validate import validate
+
+    path = pkg / "data" / "incidents.csv"
+    path.write_bytes(b"," + path.read_bytes())
+    problems = validate(pkg)
+    assert any(p.table == "incidents" and p.line == 1 and p.kind == "header" for p in problems)

@@ -2,6 +2,8 @@
 names the table, the CSV line and the column."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from isrd.validate import report, validate
@@ -340,3 +342,17 @@ def test_a_share_shows_100_percent_only_when_all():
     from isrd.summary import _share
 
     assert _share(1733, 1738) == "1733 of 1738 (99%)" and _share(5, 5) == "5 of 5 (100%)" and _share(0, 0) == "0 of 0"
+
+
+def test_text_not_in_nfc_is_found_in_a_large_table_too():
+    """Above NFC_PREFILTER non-ASCII cells only those holding a character NFC may change are read in
+    Python; a decomposed é among them is still found, at its row."""
+    import pyarrow as pa
+
+    from isrd.checks import NFC_PREFILTER, FieldChecks
+    from isrd.package import Resource
+
+    cells = ["Привет, мир"] * (NFC_PREFILTER + 10) + ["Cafe\u0301", "한국어", "آ"]
+    res = Resource("t", Path("t"), "t", {"fields": [{"name": "text", "type": "string"}], "primaryKey": [], "foreignKeys": []})
+    found = FieldChecks(res, pa.table({"text": pa.array(cells)})).run().findings
+    assert [(f.kind, f.rows.tolist()) for f in found] == [("nfc", [NFC_PREFILTER + 10])]

@@ -92,10 +92,16 @@ def canonical_findings(resource, text, typed) -> list[Problem]:
         # every line of the file as a string array over the raw bytes themselves (no copy)
         offsets = np.concatenate([starts, [len(raw)]]).astype(np.int64)
         lines = pa.Array.from_buffers(pa.large_string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(raw)])
-        for batch in range(0, len(rows), BATCH):  # in batches, so that the rebuilt text stays small
-            part = rows[batch:batch + BATCH]
-            want = pc.cast(canonical_rows(fields, text.table.take(pa.array(part))), pa.large_string())
-            have = pc.utf8_rtrim(pc.take(lines, pa.array(part + 1)), "\n")
+        every = 2 * len(rows) > text.rows  # most lines hold a quote (a table of quotations): slice, don't copy
+        for batch in range(0, text.rows if every else len(rows), BATCH):  # in batches: the rebuilt text stays small
+            if every:
+                part = np.arange(batch, min(batch + BATCH, text.rows))
+                chosen, have = text.table.slice(batch, len(part)), lines.slice(batch + 1, len(part))
+            else:
+                part = rows[batch:batch + BATCH]
+                chosen, have = text.table.take(pa.array(part)), pc.take(lines, pa.array(part + 1))
+            want = pc.cast(canonical_rows(fields, chosen), pa.large_string())
+            have = pc.utf8_rtrim(have, "\n")
             for i in mask_rows(pc.not_equal(have, want)):
                 out.append(_problem(resource.name, int(part[i]) + 2, have[int(i)].as_py(), want[int(i)].as_py()))
     if len(out) > 1:  # one habit (a spreadsheet quoting every cell), one message: the first line, and how many

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -169,14 +170,18 @@ class FieldChecks:
         if self.control:
             self.add(_matches(col, CONTROL), name, "the text contains a control character",
                      "remove it (tabs and line breaks inside a cell are allowed)", "control-character")
-        non_ascii = mask_rows(pc.invert(pc.string_is_ascii(col)))
+        mask = pc.fill_null(pc.invert(pc.string_is_ascii(col)), False)
+        non_ascii = mask_rows(mask)
         if not len(non_ascii):
             return
-        some = pc.take(col, pa.array(non_ascii))
+        some = col.filter(mask)  # a filter copies less than a take of the same rows
         invisible = mask_rows(_matches(some, INVISIBLE))
+        # in a large table only the cells holding a character that NFC can change are read in Python
+        maybe = mask_rows(_matches(some, _nfc_unstable())) if len(some) > NFC_PREFILTER else np.arange(len(some))
+        maybe_text = pc.take(some, pa.array(maybe)) if len(maybe) < len(some) else some
         not_nfc, at = [], 0
-        for chunk in (some.chunks if isinstance(some, pa.ChunkedArray) else [some]):  # a chunk at a time: little memory
-            not_nfc += [at + i for i, text in enumerate(chunk.to_pylist()) if not unicodedata.is_normalized("NFC", text)]
+        for chunk in (maybe_text.chunks if isinstance(maybe_text, pa.ChunkedArray) else [maybe_text]):  # little memory
+            not_nfc += [int(maybe[at + i]) for i, text in enumerate(chunk.to_pylist()) if not unicodedata.is_normalized("NFC", text)]
             at += len(chunk)
         for rows, message, hint, kind in (
             (invisible, "the text contains an invisible character (zero-width space or joiner, byte-order mark, or a "
@@ -271,6 +276,41 @@ class FieldChecks:
                      "counts cannot be negative; coordinates are degrees within range", key)
 
 
+NFC_PREFILTER = 20_000  # non-ASCII cells above which the character-class filter pays for itself
+
+
+@lru_cache(maxsize=1)
+def _nfc_unstable() -> str:
+    """A character class (RE2) of every character NFC may change or reorder: combining marks, characters
+    NFC replaces, the second characters of canonical compositions (Hangul jamo among them) and everything
+    beyond the Basic Multilingual Plane. A text with none of them is in NFC, so only the few texts that
+    hold one need Python's check. Derived from this Python's unicodedata, so it follows its Unicode version."""
+    unstable = set()
+    for cp in range(0x80, 0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        if unicodedata.combining(c) or not unicodedata.is_normalized("NFC", c):
+            unstable.add(cp)
+        parts = unicodedata.decomposition(c).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            unstable.add(int(parts[1], 16))
+    unstable.update(range(0x1100, 0x1200))  # Hangul jamo compose by rule, not by table
+    unstable.update(range(0xAC00, 0xD7A4))  # Hangul syllables take trailing jamo
+    ranges, start, prev = [], None, None
+    for cp in sorted(unstable):
+        if start is None:
+            start = prev = cp
+        elif cp == prev + 1:
+            prev = cp
+        else:
+            ranges.append((start, prev))
+            start = prev = cp
+    ranges.append((start, prev))
+    parts = "".join(f"\\x{{{a:04x}}}" if a == b else f"\\x{{{a:04x}}}-\\x{{{b:04x}}}" for a, b in ranges)
+    return f"[{parts}\\x{{10000}}-\\x{{10ffff}}]"
+
+
 def _round_trip(col, filled, kind: pa.DataType):
     """The typed column when every filled cell is already in the type's one written form, else None.
 
@@ -312,6 +352,13 @@ def as_array(values) -> pa.Array:
 def real_dates(text) -> pa.Array:
     """Timestamps of YYYY-MM-DD texts that are real calendar dates from year 1; missing otherwise.
     (strptime rolls 2024-02-30 over to 1 March, so a date is real only if it prints back as written.)"""
+    try:  # the usual case, every text a real date: one cast, and a cast back to compare (strftime is slow)
+        days = pc.cast(text, pa.date32())
+        if pc.all(pc.equal(pc.cast(days, pa.string()), text)).as_py() is not False and \
+                pc.all(pc.greater_equal(text, "0001")).as_py() is not False:
+            return pc.cast(days, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
     same = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text)
     real = pc.and_(pc.fill_null(same, False), pc.greater_equal(text, "0001"))

@@ -105,6 +105,9 @@ def uncitable_addresses(urls) -> list[str | None]:
     isrd.citable, with the waivers of the sources that broke it before it existed)."""
     urls = as_array(urls) if not isinstance(urls, list) else pa.array(urls, pa.string())
     out = pa.nulls(len(urls), pa.string())
+    anything = pc.fill_null(pc.match_substring_regex(urls, "|".join(f"(?:{p})" for p, _ in NOT_THE_ARTICLE), ignore_case=True), False)
+    if not pc.any(anything).as_py():
+        return out.to_pylist()  # one pass finds that no address breaks any pattern (the usual case)
     for pattern, what in reversed(NOT_THE_ARTICLE):  # the first pattern that matches names the reason
         hit = pc.fill_null(pc.match_substring_regex(urls, pattern, ignore_case=True), False)
         out = pc.if_else(hit, pa.scalar(what), out)

@@ -103,7 +103,7 @@ def scope_findings(tables: dict) -> list[Finding]:
         "add a row to incident_actors with role reporting_body (a security service, prosecutor or court)",
         "plot-reporting-body", kind)
     # the role says who reports a plot; on an attack, what a body said belongs in attributions
-    link_kind = pc.take(kind, pc.fill_null(pc.index_in(links.column("incident_id"), value_set=as_array(iid)), 0))
+    link_kind = pc.take(kind, pc.index_in(links.column("incident_id"), value_set=as_array(iid)))  # unknown: null
     misplaced = pc.and_(reporting, pc.fill_null(pc.not_equal(link_kind, "foiled_plot"), False))
     f = finding("incident_actors", misplaced, "role", "reporting_body is the role of whoever reports a foiled plot, "
                 "and this incident is not one", "remove the row; if the body said who was responsible, record that in "

@@ -170,13 +170,14 @@ def check_package(root: Path, descriptor_check: bool = True):
             integrity[name] = digest
     schemas = {n: r.schema for n, r in package.resources.items()}
     recovered = {n: recovered_keys(texts[n], schemas[n]["primaryKey"][:1]) for n in typed if schemas[n]["primaryKey"]}
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the id registry, beside the other rules across tables
-        released = pool.submit(registry_findings, root, typed, schemas, recovered)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the heaviest rules beside the others (Arrow joins release the GIL)
+        aside = [pool.submit(registry_findings, root, typed, schemas, recovered),
+                 pool.submit(evidence_findings, typed), pool.submit(geo_findings, typed)]
         findings += key_findings(package.resources, texts, typed)
         findings += citation_findings(typed, schemas, recovered) + toll_findings(typed) + scope_findings(typed)
-        findings += duplicate_statement_findings(typed) + geo_findings(typed) + evidence_findings(typed)
+        findings += duplicate_statement_findings(typed)
         citable, waiver_problems = citable_findings(root, typed)
-        findings += citable + released.result()
+        findings += citable + [f for job in aside for f in job.result()]
         problems += waiver_problems + registry_refused(root)
     by_table = {}
     for f in findings:

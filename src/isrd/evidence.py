@@ -295,12 +295,16 @@ def _evidence(frames: dict):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .checks import real_dates
+
     c = _arrow(frames["citations"], dict.fromkeys(["status", "record_table", "record_id", "field", "source_id", "quote", "locator"], "string"))
     c = c.filter(pc.fill_null(pc.equal(c.column("status"), "active"), False))
     s = _arrow(frames["sources"], dict.fromkeys(["source_id", "language", "published"], "string"))
-    published = [_published(p) for p in s.column("published").to_pylist()]
+    text = s.column("published")
+    full = pc.if_else(pc.fill_null(pc.equal(pc.utf8_length(text), 10), False), text, pa.scalar(None, pa.string()))
+    published = pc.cast(real_dates(full), pa.date32())  # a full day only: a year or a month resolves no weekday
     s = pa.table({"source_id": s.column("source_id"), "language": pc.fill_null(s.column("language"), "en"),
-                  "published": pa.array(published, pa.date32())})
+                  "published": published})
     s = s.group_by("source_id", use_threads=False).aggregate([("language", "first"), ("published", "first")])
     s = pa.table({"source_id": s.column("source_id"), "language": s.column("language_first"),
                   "published": s.column("published_first")})
@@ -400,13 +404,6 @@ def unstated(frames: dict) -> dict[str, list]:
         if k not in stated:
             out["dates"].append((iid, day.isoformat(), k))
     return out
-
-
-def _published(text) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text and len(text) == 10 else None
-    except ValueError:
-        return None
 
 
 _NEEDED = {"sources": {"source_id", "language", "published"},

@@ -40,6 +40,8 @@ def test_the_real_data_has_no_unwaived_fault_and_no_stale_waiver(root):
     ("https://voa.pangea-cms.com/preview/fa-IR/a/story/1.html", "a CMS preview"),
     ("https://stage.rima.media/document/1", "a staging or development host"),
     ("https://example.com/news/story.html?utm_source=x", "a tracking parameter"),
+    ("https://www.dw.com/en/story/a-51129060?maca=en-rss-en-all-1573-rdf", "a tracking parameter"),
+    ("http://www.dailymail.co.uk/news/article-1/story.html?ITO=1490&ns_mchannel=rss", "a tracking parameter"),
     ("https://example.com/tag/isis/", "a tag, topic or search listing"),
 ])
 def test_an_address_that_is_not_the_articles_own_is_refused(pkg, url, why):

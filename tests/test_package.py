@@ -162,3 +162,38 @@ def test_frictionless_checks_the_descriptor_against_the_spec(pkg, monkeypatch):
 
     monkeypatch.setattr(subprocess, "Popen", no_process)
     assert [p.message for p in validate(pkg) if p.kind == "package"] == [expected]
+
+
+@pytest.mark.parametrize("where", ["package", "resource"])
+def test_a_profile_at_an_address_is_refused_and_never_fetched(pkg, where):
+    """Frictionless downloads a profile given as a URL: isrd refuses it before Frictionless sees it."""
+    import socket
+    import threading
+
+    from isrd.validate import validate
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(3)
+    hits = []
+
+    def listen():
+        try:
+            conn, _ = server.accept()
+            hits.append(conn.recv(100))
+            conn.close()
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=listen)
+    thread.start()
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    target = descriptor if where == "package" else descriptor["resources"][0]
+    target["profile"] = f"http://127.0.0.1:{server.getsockname()[1]}/profile.json"
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    problems = [p for p in validate(pkg) if p.kind == "package"]
+    thread.join()
+    server.close()
+    assert hits == []
+    assert len(problems) == 1 and "names the profile" in problems[0].message and "fetches nothing" in problems[0].message

@@ -87,13 +87,14 @@ NOT_THE_ARTICLE = [
     (r"^https?://[^/:]+\.(?:[:/]|$)", "a host written with a trailing dot (write it without)"),
     (r"^https?://[^/]*(?:\.cloudfront\.net|cdn\.ampproject\.org|webcache\.googleusercontent\.com|\.translate\.goog)/",
      "a CDN, cache or translation proxy"),
+    (r"^https?://(?:[^/]*\.)?(?:en-academic\.com|wikimili\.com|wiki\.riteme\.site|wikiwand\.com)/", "a mirror of Wikipedia"),
     (r"^https?://[^/]*pangea-cms\.com/preview/|^https?://preview\.", "a CMS preview"),
     (r"^https?://(?:staging|stage|stg|dev|test)[0-9]*[.-]", "a staging or development host"),
     (r"^https?://(?:t\.co|bit\.ly|goo\.gl|ow\.ly|p\.dw\.com|tinyurl\.com)/|/redirect\b|[?&](?:url|u)=https?",
      "a redirect or short link"),
     (r"/(?:tag|tags|category|categories|topic|topics)/[^/?#]*/?(?:[?#].*)?$|/search/?(?:[?#].*)?$",
      "a tag, topic or search listing"),
-    (r"[?&](?:utm_[a-z]+|fbclid|gclid|yclid|mc_cid|from|ref)=", "a tracking parameter"),
+    (r"[?&](?:utm_[a-z]+|fbclid|gclid|yclid|mc_cid|from|ref|ITO|ns_[a-z]+|maca|cmp)=", "a tracking parameter"),
 ]
 
 

@@ -29,19 +29,42 @@ json.dump(errors, sys.stdout)
 """
 
 
-def _spec_descriptor(package) -> dict:
+NAMED_PROFILES = {"data-package", "tabular-data-package", "fiscal-data-package", "data-resource", "tabular-data-resource"}
+
+
+def _spec_descriptor(package) -> tuple[dict, list[Problem]]:
     """The descriptor as Frictionless is to see it: schemas already read safely, no hashes (integrity is
-    checked here, in words a contributor can act on)."""
-    descriptor = dict(package.descriptor)
+    checked here, in words a contributor can act on), and nothing Frictionless would fetch or open: a
+    profile given as an address or a path is refused (Frictionless downloads it), and a schema or dialect
+    given as a path is left out (it would be read from wherever it points)."""
+    refused = []
+
+    def offline(d: dict, where: str) -> dict:
+        d = dict(d)
+        profile = d.get("profile")
+        if profile is not None and profile not in NAMED_PROFILES:
+            refused.append(Problem(PACKAGE_FILE, 0, message=f"{where} names the profile {str(profile)[:200]!r}: isrd reads "
+                                   "nothing outside the package and fetches nothing, so only the spec's named profiles "
+                                   "(" + ", ".join(sorted(NAMED_PROFILES)) + ") are accepted",
+                                   hint="remove the profile, or use a named one", kind="package"))
+            d.pop("profile")
+        for key in ("schema", "dialect"):
+            if isinstance(d.get(key), str):
+                d.pop(key)
+        return d
+
+    descriptor = offline(package.descriptor, "the package")
     resources = []
-    for res in descriptor.get("resources", []):
-        if isinstance(res, dict) and res.get("name") in package.resources:
-            res = dict(res, schema=package.resources[res["name"]].schema)
-            res.pop("hash", None)
-            res.pop("bytes", None)
+    for i, res in enumerate(descriptor.get("resources", []), 1):
+        if isinstance(res, dict):
+            if res.get("name") in package.resources:
+                res = dict(res, schema=package.resources[res["name"]].schema)
+                res.pop("hash", None)
+                res.pop("bytes", None)
+            res = offline(res, f"resource {i} ({str(res.get('name'))[:80]})")
         resources.append(res)
     descriptor["resources"] = resources
-    return descriptor
+    return descriptor, refused
 
 
 def _descriptor_problems(package):
@@ -52,11 +75,12 @@ def _descriptor_problems(package):
     import subprocess
     import sys
 
-    text = json.dumps(_spec_descriptor(package))
+    descriptor, refused = _spec_descriptor(package)
+    text = json.dumps(descriptor)
 
     def problems(messages: list[str]) -> list[Problem]:
-        return [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {m}",
-                        hint="regenerate it with isrd build", kind="package") for m in messages]
+        return refused + [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {m}",
+                                  hint="regenerate it with isrd build", kind="package") for m in messages]
 
     try:
         child = subprocess.Popen([sys.executable, "-c", _SPEC_CHECK], stdin=subprocess.PIPE,
@@ -67,11 +91,12 @@ def _descriptor_problems(package):
     def wait() -> list[Problem]:
         if child is not None:
             try:
-                out, _ = child.communicate(text)
+                out, _ = child.communicate(text, timeout=300)
                 if child.returncode == 0:
                     return problems(json.loads(out))
-            except (OSError, ValueError):
-                pass
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                child.kill()
+                child.wait()
         return problems(_in_process(text))  # no second process here (an embedded interpreter): check in this one
     return wait
 

@@ -2,7 +2,7 @@
 
 The rules (isrd validate, kind "placeholder-title" and "not-the-article"): an active source's title is not a
 placeholder ("[untitled page at HOST]"), and its url is none of the addresses in rules.NOT_THE_ARTICLE
-(raw IPs, proxies and caches, previews, staging hosts, redirects, listings, tracking parameters).
+(raw IPs, proxies, mirrors and caches, previews, staging hosts, redirects, listings, tracking parameters).
 
 Sources that broke a rule before it existed, and whose values no citable page repeats, are listed with the
 reason in releases/waivers.csv (source_id, rule, reason). The list only shrinks: a waiver for a source that
@@ -41,7 +41,10 @@ def read_waivers(root: Path) -> tuple[list[dict], list[Problem]]:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(WAIVERS, 0, message=f"the waiver list cannot be read ({exc})", hint="save it as UTF-8", kind="waivers")]
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # a NUL byte or an endless cell
+        return [], [Problem(WAIVERS, 0, message=f"the waiver list cannot be read as CSV ({exc})", kind="waivers")]
     if not rows or rows[0] != WAIVER_COLUMNS:
         return [], [Problem(WAIVERS, 1, message="the header must be " + ",".join(WAIVER_COLUMNS), kind="waivers")]
     out, problems = [], []

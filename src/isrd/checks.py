@@ -234,8 +234,8 @@ class FieldChecks:
 
     def _date(self, field: dict, col, filled):
         name = field["name"]
-        quick = _round_trip(col, filled, pa.date32())
-        if quick is not None and pc.all(pc.greater_equal(quick, pa.scalar(dt.date(1, 1, 1), pa.date32()))).as_py() is not False:
+        quick = _real_days(col, filled)
+        if quick is not None:
             return quick
         well_formed = _matches(col, DATE)
         spreadsheet = pc.and_(filled, _matches(col, SPREADSHEET_DATE))
@@ -326,6 +326,14 @@ def _round_trip(col, filled, kind: pa.DataType):
     return typed if pc.all(same).as_py() is not False else None
 
 
+def _real_days(col, filled):
+    """The dates of a column whose every filled cell is a real YYYY-MM-DD date from year 1, else None."""
+    days = _round_trip(col, filled, pa.date32())
+    if days is None or pc.all(pc.greater_equal(days, pa.scalar(dt.date(1, 1, 1), pa.date32()))).as_py() is False:
+        return None
+    return days
+
+
 def _with_validity(col, valid):
     """The text column with missing values where valid is false, sharing the column's text buffers (no
     copy of the text: only a validity bitmap is made for each chunk)."""
@@ -352,13 +360,9 @@ def as_array(values) -> pa.Array:
 def real_dates(text) -> pa.Array:
     """Timestamps of YYYY-MM-DD texts that are real calendar dates from year 1; missing otherwise.
     (strptime rolls 2024-02-30 over to 1 March, so a date is real only if it prints back as written.)"""
-    try:  # the usual case, every text a real date: one cast, and a cast back to compare (strftime is slow)
-        days = pc.cast(text, pa.date32())
-        if pc.all(pc.equal(pc.cast(days, pa.string()), text)).as_py() is not False and \
-                pc.all(pc.greater_equal(text, "0001")).as_py() is not False:
-            return pc.cast(days, pa.timestamp("s"))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
+    days = _real_days(text, pc.is_valid(text))  # the usual case, every text a real date (strftime is slow)
+    if days is not None:
+        return pc.cast(days, pa.timestamp("s"))
     stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
     same = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text)
     real = pc.and_(pc.fill_null(same, False), pc.greater_equal(text, "0001"))

@@ -18,15 +18,8 @@ from .package import PACKAGE_FILE, open_package
 from .problems import Problem
 
 
-_SPEC_CHECK = """
-import json, sys
-import frictionless
-try:
-    errors = [e.note or e.message for e in frictionless.Package.validate_descriptor(json.load(sys.stdin)).errors]
-except Exception as exc:
-    errors = [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]
-json.dump(errors, sys.stdout)
-"""
+# the child process runs the same function as the in-process fallback
+_SPEC_CHECK = "import json, sys; from isrd.validate import _in_process; json.dump(_in_process(sys.stdin.read()), sys.stdout)"
 
 
 NAMED_PROFILES = {"data-package", "tabular-data-package", "fiscal-data-package", "data-resource", "tabular-data-resource"}

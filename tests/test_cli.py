@@ -113,3 +113,32 @@ def test_build_on_a_table_that_cannot_be_typed_names_the_cell(pkg):
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"data/sources.csv, line {line}, column source_type" in r.stderr
     assert "bug in isrd" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_python_m_isrd_is_the_command(root):
+    r = subprocess.run([sys.executable, "-m", "isrd", "validate", str(root)], capture_output=True, text=True)
+    assert r.returncode == 0 and "valid" in r.stdout, r.stdout + r.stderr
+
+
+def test_validating_leaves_pandas_unimported_and_loading_still_works(root):
+    """isrd validate keeps pyarrow from importing pandas (a third of a second it never needs); a load in
+    the same process afterwards still gives typed DataFrames, and pyarrow still knows a pandas Series."""
+    code = ("import sys; from isrd.cli import _arrow_without_pandas; _arrow_without_pandas()\n"
+            "from isrd.validate import validate; assert validate(sys.argv[1]) == []\n"
+            "assert 'pandas' not in sys.modules, 'validate imported pandas'\n"
+            "import isrd, pandas as pd, pyarrow as pa\n"
+            "df = isrd.load('incidents', sys.argv[1]); assert str(df['killed_best'].dtype) == 'Int64'\n"
+            "assert pa.array(pd.Series([1, None], dtype='Int64')).type == pa.int64()\n")
+    r = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_the_command_asks_arrow_for_jemalloc_on_linux_unless_told_otherwise():
+    code = "from isrd.cli import _arrow_memory; _arrow_memory(); import pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    mine = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout.strip()
+    told = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**env, "ARROW_DEFAULT_MEMORY_POOL": "system"}).stdout.strip()
+    assert told == "system"  # the user's own choice stands
+    if sys.platform.startswith("linux"):
+        assert mine == "jemalloc"

@@ -124,3 +124,22 @@ def test_a_row_with_a_missing_cell_is_located(table, cut):
     save(pkg, table, rows)
     problems = validate(pkg)
     assert any(p.table == table and p.line == cut + 1 for p in problems), report(problems)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), st.from_regex(r"\AINC-[0-9]{1,6}\Z"), st.text(max_size=4)), max_size=40),
+       st.booleans())
+def test_repeated_key_values_are_found_whatever_their_order(values, in_order):
+    """duplicated() marks exactly the rows that repeat an earlier row's value, whether or not its quick
+    path (ids in order, shorter first) applies."""
+    import pyarrow as pa
+
+    from isrd.checks import duplicated
+
+    if in_order:
+        values = sorted({v for v in values if v is not None}, key=lambda v: (len(v.encode()), v.encode()))
+    seen, want = set(), []
+    for v in values:
+        want.append(v is not None and v in seen)
+        seen.add(v)
+    assert duplicated([pa.array(values, pa.string())]).to_pylist() == want

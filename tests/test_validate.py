@@ -185,6 +185,23 @@ def test_non_canonical_form_is_named(pkg):
     assert [(p.table, p.line) for p in found] == [("incidents", line)]
 
 
+@pytest.mark.parametrize("line, canonical", [
+    (b'ACT-0001,"ISILX",en', False),  # quotes a cell that needs none: two bytes longer
+    (b'ACT-0001,I"S,en', False),  # a quote inside a bare cell
+    (b'ACT-0001,"I,S"x,en', False),  # text after the closing quote: as long as the canonical "I,Sx"
+    (b'ACT-0001,I"S,"en"', False),  # one cell shorter than canonical, another longer
+    (b'ACT-0001,"say ""I,S"" now",en', True),
+    (b'ACT-0001,"I,S",en', True),
+])
+def test_each_line_not_in_canonical_form_is_found(pkg, line, canonical):
+    path = pkg / "data" / "actor_aliases.csv"
+    path.write_bytes(path.read_bytes() + line + b"\n")
+    from conftest import refresh
+    refresh(pkg)
+    found = [(p.table, p.line) for p in validate(pkg) if p.kind == "canonical"]
+    assert found == ([] if canonical else [("actor_aliases", len(read(pkg, "actor_aliases")))])
+
+
 def test_all_errors_reported_at_once(pkg):
     set_cell(pkg, "incidents", 1, "killed_best", "x")
     set_cell(pkg, "claims", 1, "channel", "x")
@@ -352,7 +369,8 @@ def test_text_not_in_nfc_is_found_in_a_large_table_too():
     from isrd.checks import NFC_PREFILTER, FieldChecks
     from isrd.package import Resource
 
-    cells = ["Привет, мир"] * (NFC_PREFILTER + 10) + ["Cafe\u0301", "한국어", "آ"]
+    cells = ["Привет, мир"] * (NFC_PREFILTER + 10) + ["Cafe\u0301", "한국어", "آ", "Привет,\u200bмир", "ok"]
     res = Resource("t", Path("t"), "t", {"fields": [{"name": "text", "type": "string"}], "primaryKey": [], "foreignKeys": []})
     found = FieldChecks(res, pa.table({"text": pa.array(cells)})).run().findings
-    assert [(f.kind, f.rows.tolist()) for f in found] == [("nfc", [NFC_PREFILTER + 10])]
+    assert sorted((f.kind, f.rows.tolist()) for f in found) == [("invisible-character", [NFC_PREFILTER + 13]),
+                                                                ("nfc", [NFC_PREFILTER + 10])]

@@ -68,38 +68,78 @@ def _concatenated(strings) -> bytes:
     return strings.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
 
 
+def _canonical_lengths(field: dict, text) -> np.ndarray:
+    """Each cell's length in canonical form, for a cell that holds no quote character."""
+    if field["type"] == "boolean":
+        text = canonical_cells(field, text)
+    length = pc.binary_length(text).to_numpy(zero_copy_only=False).astype(np.int64)
+    if field["type"] in ("integer", "number", "date", "boolean") or not _may_need_quotes(text):
+        return length
+    return length + 2 * pc.match_substring_regex(text, '[,"\r\n]').to_numpy(zero_copy_only=False)
+
+
+def _positions(data: np.ndarray, byte: int, block: int = 1 << 23) -> np.ndarray:
+    """Where a byte occurs, found a block at a time (a comparison over the whole file would first fill a
+    mask as large as the file)."""
+    found = [np.flatnonzero(data[i:i + block] == byte) + i for i in range(0, len(data), block)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _suspect_rows(fields: list[dict], table: pa.Table, data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The rows whose line may not be in canonical form; every other row's line is.
+
+    On a line whose quote characters alternate between one that opens a cell (after a comma or at the
+    line's start) and one that closes it (before a comma or the line's end), no cell holds a quote and
+    none has text after its closing quote: each cell is written bare, as it parsed, or in quotes. Such a
+    line is canonical exactly when its length is the canonical length, since quotes around a cell that
+    needs none make it two bytes longer. Every other line (a doubled quote, a quote inside a bare cell,
+    text after a closing quote, a length that differs) is rebuilt and compared whole."""
+    expected = np.full(len(ends) - 1, len(fields) - 1, dtype=np.int64)
+    for f in fields:
+        expected += _canonical_lengths(f, table.column(f["name"]))
+    suspect = expected != (ends - starts)[1:]
+    quotes = _positions(data, 34)
+    if len(quotes):
+        line = np.searchsorted(ends, quotes)
+        closes = (np.arange(len(quotes)) - np.searchsorted(quotes, starts[line])) % 2 == 1
+        before = data[np.maximum(quotes - 1, 0)]
+        after = data[quotes + 1]  # a file ends with a line break, so a quote is never its last byte
+        opens_badly = ~closes & (before != 44) & (before != 10) & (quotes > 0)
+        closes_badly = closes & (after != 44) & (after != 10)
+        left_open = np.flatnonzero(np.bincount(line, minlength=len(ends)) % 2)
+        lines = np.concatenate([line[opens_badly | closes_badly], left_open]).astype(np.int64)
+        suspect[lines[lines > 0] - 1] = True  # the header (line 0) is compared on its own
+    return np.flatnonzero(suspect)
+
+
 def canonical_findings(resource, text, typed) -> list[Problem]:
     """The lines of a table that are not in canonical form (the file must hold no other problem).
 
-    When every record is one line, only lines holding a quote character can differ from the canonical
-    form: a line without one has every cell unquoted, which is canonical for the cells it parsed to. So
-    only those lines are rebuilt and compared. A file whose cells hold line breaks is rebuilt whole."""
+    When every record is one line, most lines are settled by their length (_suspect_rows), and only the
+    rest are rebuilt and compared. A file whose cells hold line breaks is rebuilt whole."""
     fields = resource.fields
     header = ",".join(canonical_cells({"type": "string"}, pa.array([f["name"] for f in fields])).to_pylist())
     raw = text.raw
     data = np.frombuffer(raw, dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
+    ends = _positions(data, 10)
     if len(ends) != text.rows + 1:
         return _whole_file(resource, text, header)
     starts = np.concatenate([[0], ends[:-1] + 1])
     out = []
     if raw[:ends[0]] != header.encode("utf-8"):
         out.append(_problem(resource.name, 1, raw[:ends[0]].decode("utf-8", "replace"), header))
-    has_quote = np.zeros(len(ends), dtype=bool)
-    has_quote[np.searchsorted(ends, np.flatnonzero(data == 34))] = True
-    rows = np.flatnonzero(has_quote[1:])
+    rows = _suspect_rows(fields, text.table, data, starts, ends)
     if len(rows):
         # every line of the file as a string array over the raw bytes themselves (no copy)
         offsets = np.concatenate([starts, [len(raw)]]).astype(np.int64)
         lines = pa.Array.from_buffers(pa.large_string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(raw)])
-        every = 2 * len(rows) > text.rows  # most lines hold a quote (a table of quotations): slice, don't copy
-        for batch in range(0, text.rows if every else len(rows), BATCH):  # in batches: the rebuilt text stays small
-            if every:
-                part = np.arange(batch, min(batch + BATCH, text.rows))
-                chosen, have = text.table.slice(batch, len(part)), lines.slice(batch + 1, len(part))
-            else:
-                part = rows[batch:batch + BATCH]
-                chosen, have = text.table.take(pa.array(part)), pc.take(lines, pa.array(part + 1))
+        for batch in range(0, len(rows), BATCH):  # in batches: the rebuilt text stays small
+            part = rows[batch:batch + BATCH]
+            first = int(part[0])
+            chosen = np.zeros(int(part[-1]) - first + 1, dtype=bool)
+            chosen[part - first] = True  # a filter over a slice: far cheaper than a take across chunks
+            chosen = text.table.slice(first, len(chosen)).filter(pa.array(chosen))
+            have = pc.take(lines, pa.array(part + 1))
             want = pc.cast(canonical_rows(fields, chosen), pa.large_string())
             have = pc.utf8_rtrim(have, "\n")
             for i in mask_rows(pc.not_equal(have, want)):

@@ -175,10 +175,11 @@ class FieldChecks:
         if not len(non_ascii):
             return
         some = col.filter(mask)  # a filter copies less than a take of the same rows
-        invisible = mask_rows(_matches(some, INVISIBLE))
-        # in a large table only the cells holding a character that NFC can change are read in Python
-        maybe = mask_rows(_matches(some, _nfc_unstable())) if len(some) > NFC_PREFILTER else np.arange(len(some))
+        # in a large table one pass finds the few cells holding an invisible character or one NFC can
+        # change; only those are searched again and read in Python
+        maybe = mask_rows(_matches(some, _nfc_unstable()[:-1] + INVISIBLE[1:])) if len(some) > NFC_PREFILTER else np.arange(len(some))
         maybe_text = pc.take(some, pa.array(maybe)) if len(maybe) < len(some) else some
+        invisible = maybe[mask_rows(_matches(maybe_text, INVISIBLE))]
         not_nfc, at = [], 0
         for chunk in (maybe_text.chunks if isinstance(maybe_text, pa.ChunkedArray) else [maybe_text]):  # little memory
             not_nfc += [int(maybe[at + i]) for i, text in enumerate(chunk.to_pylist()) if not unicodedata.is_normalized("NFC", text)]
@@ -375,12 +376,23 @@ def canonical_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _in_id_order(col) -> bool:
+    """Whether every cell is filled and each text sorts after the one before it, shorter first (INC-9999
+    before INC-10000): then no value repeats. Ids are written in that order, so one comparison of
+    neighbours usually settles uniqueness without hashing every value."""
+    if len(col) < 2 or col.null_count or not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return False
+    length = pc.binary_length(col)
+    a, b, la, lb = col.slice(0, len(col) - 1), col.slice(1), length.slice(0, len(col) - 1), length.slice(1)
+    return pc.all(pc.or_(pc.greater(lb, la), pc.and_(pc.equal(lb, la), pc.greater(b, a)))).as_py()
+
+
 def duplicated(columns: list) -> pa.Array:
     """True for every row whose values in columns repeat an earlier row's (rows with a missing value never do)."""
     n = len(columns[0])
-    if len(columns) == 1:  # a key with one field, the usual case: counting distinct values settles it
+    if len(columns) == 1:  # a key with one field, the usual case: ids in order, or as many distinct values as rows
         col = columns[0]
-        if pc.count_distinct(col).as_py() == n - col.null_count:
+        if _in_id_order(col) or pc.count_distinct(col).as_py() == n - col.null_count:
             return pa.array(np.zeros(n, dtype=bool))
     table = pa.table({f"k{i}": c for i, c in enumerate(columns)}).append_column("i", pa.array(np.arange(n)))
     valid = np.ones(n, dtype=bool)

@@ -26,7 +26,18 @@ def read_doc(name: str) -> str:
     return (default_root() / DOCS[name]).read_text(encoding="utf-8")
 
 
+def _arrow_memory() -> None:
+    """On Linux, ask Arrow for its jemalloc pool, which hands freed memory back to the system sooner than
+    its default: validating the 100x benchmark package peaks near 730 MB instead of 900 MB, in the same
+    time. Only before pyarrow is imported, and never over the user's own ARROW_DEFAULT_MEMORY_POOL."""
+    import os
+
+    if sys.platform.startswith("linux") and "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _arrow_memory()
     parser = argparse.ArgumentParser(
         prog="isrd", description="ISRD, the Islamic State-Russia Dataset.",
         epilog="exit codes: 0 done and the data is valid; 1 the data has problems (each is listed with file, line "
@@ -156,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print(cite(args.format, _root(args.path)))
             return 0
+        if args.command == "validate":
+            _arrow_without_pandas()
         from .validate import report, validate
 
         root = _root(args.path)
@@ -184,6 +197,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"isrd: could not finish: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("isrd: this is a bug in isrd; please report it with the command you ran", file=sys.stderr)
         return 2
+
+
+def _arrow_without_pandas() -> None:
+    """pyarrow imports pandas (a third of a second) on its first pa.array call, only to ask whether the value
+    is a pandas object; validation never passes one and never needs pandas. Let that first question find no
+    pandas, so that `isrd validate` does not import it. Nothing is lost: pyarrow imports pandas after all
+    the first time a conversion needs it (to_pandas), and a test holds it to that."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    class NoPandas:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            if name == "pandas":
+                raise ImportError("pandas is not needed to validate")
+            return None
+
+    sys.meta_path.insert(0, NoPandas)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(NoPandas)
 
 
 def _quiet_stdout() -> None:

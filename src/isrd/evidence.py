@@ -298,7 +298,14 @@ def _evidence(frames: dict):
     from .checks import real_dates
 
     c = _arrow(frames["citations"], dict.fromkeys(["status", "record_table", "record_id", "field", "source_id", "quote", "locator"], "string"))
-    c = c.filter(pc.fill_null(pc.equal(c.column("status"), "active"), False))
+    # only the citations this rule reads: of a count's record, or of an incident's date (whole record or field)
+    counted = pc.is_in(c.column("record_table"), value_set=pa.array(["casualty_reports", "claims"]))
+    of_incident = pc.and_(pc.equal(c.column("record_table"), "incidents"),
+                          pc.or_(pc.is_null(c.column("field")), pc.is_in(c.column("field"), value_set=pa.array(
+                              ["perpetrators_killed", "date_start", "date_end"]))))
+    needed = pc.and_(pc.fill_null(pc.equal(c.column("status"), "active"), False),
+                     pc.fill_null(pc.or_(counted, of_incident), False))
+    c = c.filter(needed)
     s = _arrow(frames["sources"], dict.fromkeys(["source_id", "language", "published"], "string"))
     text = s.column("published")
     full = pc.if_else(pc.fill_null(pc.equal(pc.utf8_length(text), 10), False), text, pa.scalar(None, pa.string()))

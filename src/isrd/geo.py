@@ -376,15 +376,20 @@ def point_findings(t: pa.Table) -> list[Finding]:
     where = pc.take(country, pa.array(placed)).to_numpy(zero_copy_only=False)
     first_code = pc.take(pc.list_element(pc.fill_null(_split(codes), pa.scalar([""], pa.list_(pa.string()))), 0),
                          pa.array(placed)).to_numpy(zero_copy_only=False)
+    def distances(alpha3: str, here) -> np.ndarray:
+        """distance_km of each point, measured once for each distinct point (places repeat)."""
+        points, again = np.unique(np.stack([lats[here], lons[here]], axis=1), axis=0, return_inverse=True)
+        return distance_km(alpha3, points[:, 0], points[:, 1])[again.ravel()]
+
     off = np.zeros(len(placed))
     for alpha3 in np.unique(where):
         here = where == alpha3
-        off[here] = distance_km(alpha3, lats[here], lons[here])
+        off[here] = distances(alpha3, here)
     for code, numeric in DE_FACTO.items():  # a point in the outline drawn for a region held by another state
         here = np.flatnonzero((first_code == code) & (off > OUTLINE_TOLERANCE_KM))
         if len(here):
             alpha3 = pycountry.countries.get(numeric=numeric).alpha_3
-            off[here] = np.minimum(off[here], distance_km(alpha3, lats[here], lons[here]))
+            off[here] = np.minimum(off[here], distances(alpha3, here))
     outside = np.flatnonzero(off > OUTLINE_TOLERANCE_KM)  # nan (no outline) is never outside
     if not len(outside):
         return []

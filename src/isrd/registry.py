@@ -94,10 +94,17 @@ def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) 
         if pk not in t.column_names:
             continue  # the header problem says the id column is missing
         mine = released.filter(pc.equal(released.column("table"), table))
-        ids = t.column(pk)
-        present = pa.concat_arrays([ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids,
-                                    pa.array(recovered.get(table, []), pa.string())])
-        gone = mine.filter(pc.invert(pc.is_in(mine.column("id"), as_array(present))))
+        ids = as_array(t.column(pk))
+        released_ids = as_array(mine.column("id"))
+        if len(released_ids) <= len(ids) and pc.all(pc.equal(released_ids, ids.slice(0, len(released_ids))), skip_nulls=False).as_py():
+            at = pa.array(np.arange(len(released_ids)))  # the usual case: released rows stay first, in order
+        else:
+            at = pc.index_in(released_ids, value_set=ids)  # each released id's row now (null: not in the table)
+        found = pc.is_valid(at)
+        missing = pc.invert(found)
+        if recovered.get(table):  # set aside as unreadable: not gone
+            missing = pc.and_(missing, pc.invert(pc.is_in(released_ids, pa.array(recovered[table], pa.string()))))
+        gone = mine.filter(missing)
         for rid, first in zip(gone.column("id").to_pylist(), gone.column("first_release").to_pylist()):
             out.append(Finding(table, np.array([-1]), pk, f"{rid} was released in {first} and is no longer in the table",
                                "a released record is never deleted: put it back and set status to retracted "
@@ -105,8 +112,6 @@ def registry_findings(root: Path, tables: dict, schemas: dict, recovered: dict) 
         now = anchors(table, t)
         if now is None:
             continue
-        at = pc.index_in(mine.column("id"), value_set=as_array(ids))  # each released id's row now (null: gone, reported above)
-        found = pc.is_valid(at)
         kept = mine.filter(found)
         rows = pc.filter(at, found)
         current = pc.take(now, rows)

@@ -22,6 +22,8 @@ from .problems import Problem
 _SPEC_CHECK = "import json, sys; from isrd.validate import _in_process; json.dump(_in_process(sys.stdin.read()), sys.stdout)"
 
 
+SMALL_PACKAGE = 16 * 2**20  # bytes of CSV below which reading takes less time than Frictionless's start
+
 NAMED_PROFILES = {"data-package", "tabular-data-package", "fiscal-data-package", "data-resource", "tabular-data-resource"}
 
 
@@ -167,12 +169,14 @@ def check_package(root: Path, descriptor_check: bool = True):
         return text, typed, found, canonical, integrity
 
     # two workers: Arrow's kernels release the GIL, so two files are read and checked at once (the
-    # descriptor is with Frictionless, in its own process, meanwhile)
+    # descriptor is with Frictionless, in its own process, meanwhile). A small package takes one, leaving
+    # the other core to Frictionless, whose start then takes longer than the files.
     from concurrent.futures import ThreadPoolExecutor
 
     largest_first = sorted(package.resources.values(), key=lambda r: -r.size)
     spec = _descriptor_problems(package) if descriptor_check else None
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    small = sum(r.size for r in largest_first) < SMALL_PACKAGE
+    with ThreadPoolExecutor(max_workers=1 if small and spec is not None else 2) as pool:
         done = {res.name: result for res, result in zip(largest_first, pool.map(one_table, largest_first))}
     texts, typed, integrity, canonical, findings = {}, {}, {}, {}, []
     for name in package.resources:  # package order
@@ -189,13 +193,12 @@ def check_package(root: Path, descriptor_check: bool = True):
     schemas = {n: r.schema for n, r in package.resources.items()}
     recovered = {n: recovered_keys(texts[n], schemas[n]["primaryKey"][:1]) for n in typed if schemas[n]["primaryKey"]}
     with ThreadPoolExecutor(max_workers=1) as pool:  # the heaviest rules beside the others (Arrow joins release the GIL)
-        aside = [pool.submit(registry_findings, root, typed, schemas, recovered),
-                 pool.submit(evidence_findings, typed), pool.submit(geo_findings, typed)]
+        aside = [pool.submit(registry_findings, root, typed, schemas, recovered), pool.submit(evidence_findings, typed)]
         findings += key_findings(package.resources, texts, typed)
         findings += citation_findings(typed, schemas, recovered) + toll_findings(typed) + scope_findings(typed)
         findings += duplicate_statement_findings(typed)
         citable, waiver_problems = citable_findings(root, typed)
-        findings += citable + [f for job in aside for f in job.result()]
+        findings += citable + geo_findings(typed) + [f for job in aside for f in job.result()]
         problems += waiver_problems + registry_refused(root)
     by_table = {}
     for f in findings:

@@ -141,3 +141,19 @@ def test_a_sum_may_join_two_sentences_of_one_article_but_not_of_two():
     second = cite("CIT-2", "SRC-1", "Six others were also killed in the blast.", 'sum: 1 + 6; one: "The minister was killed"')
     assert unstated(_frames([cite("CIT-1", "SRC-1", first), second], report))["counts"] == []
     assert unstated(_frames([cite("CIT-1", "SRC-2", first), second], report))["counts"] == [("casualty_reports", "CAS-1", "killed", 7, 0)]
+
+
+@pytest.mark.parametrize("ids", [["CAS-1", "CAS-2", "CAS-3"], ["CAS-1", "CAS-1", "CAS-3"]])
+def test_records_meet_their_citations_as_a_join_would_pair_them(ids):
+    """_pairs looks records up by id when ids are unique and joins otherwise; either way every record
+    meets every citation of its id, and a repeated id is paired on both its rows."""
+    import pyarrow as pa
+
+    from isrd.evidence import _pairs
+
+    recs = pa.table({"key": pa.array(range(len(ids)), pa.int64()), "record_id": ids, "value": [5, 6, 7]})
+    cited = pa.table({"record_id": ["CAS-1", "CAS-3", "CAS-1", "CAS-9"], "quote": ["a", "b", "c", "d"]})
+    got = sorted((r["key"], r["record_id"], r["value"], r["quote"]) for r in _pairs(recs, cited).to_pylist())
+    want = sorted((k, i, v, q) for k, i, v in zip(range(len(ids)), ids, [5, 6, 7])
+                  for j, q in zip(cited.column("record_id").to_pylist(), cited.column("quote").to_pylist()) if j == i)
+    assert got == want

@@ -86,6 +86,7 @@ class FieldChecks:
         self.findings: list[Finding] = []
         self.bad = {}  # column -> boolean mask of cells with a problem
         self.typed = {}
+        self._firsts = {}
 
     def add(self, mask, column: str, message: str, hint: str, kind: str, show: bool = True) -> None:
         f = finding(self.name, mask, column, message, hint, kind, self.text.column(column) if show else None)
@@ -94,6 +95,12 @@ class FieldChecks:
             old = self.bad.get(column)
             mask = pc.fill_null(mask, False)
             self.bad[column] = mask if old is None else pc.or_(old, mask)
+
+    def _first(self, name: str, col):
+        """Each cell's first character, worked out once per column (two checks read it)."""
+        if name not in self._firsts:
+            self._firsts[name] = pc.utf8_slice_codeunits(col, 0, 1)
+        return self._firsts[name]
 
     def table(self) -> pa.Table:
         """The typed columns, in schema order (a column missing from the file is left out)."""
@@ -113,8 +120,10 @@ class FieldChecks:
         if c.get("required"):
             self.add(empty, name, "this field is required but the cell is empty",
                      "fill it in (see the codebook for what it holds)", "required", show=False)
-            self.add(pc.and_(pc.utf8_is_space(pc.utf8_slice_codeunits(col, 0, 1)), _matches(col, r"^\s+$")), name, "this field is required but the cell holds only spaces",
-                     "fill it in, or remove the spaces", "required")
+            blank = pc.utf8_is_space(self._first(name, col))  # the regular expression only where a cell starts blank
+            if pc.any(blank).as_py():
+                self.add(pc.and_(blank, _matches(col, r"^\s+$")), name, "this field is required but the cell holds only spaces",
+                         "fill it in, or remove the spaces", "required")
         filled = pc.invert(empty)
         if kind == "string":
             typed = self._string(field, col, filled)
@@ -161,7 +170,7 @@ class FieldChecks:
         """Text is NFC, with no invisible or control characters; free text never starts like a formula.
         Each check runs on the few cells that could fail it (found with a cheap test first)."""
         if formula:
-            first = pc.utf8_slice_codeunits(col, 0, 1)
+            first = self._first(name, col)
             maybe = pc.is_in(first, pa.array(["=", "+", "-", "@", " ", "\t", "\n", "\r", "\u00a0"]))
             if pc.any(maybe).as_py():
                 risky = pc.and_(maybe, pc.and_(_matches(col, FORMULA), pc.invert(_matches(pc.utf8_trim_whitespace(col), NUMBER))))

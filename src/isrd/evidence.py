@@ -310,16 +310,32 @@ def _evidence(frames: dict):
     text = s.column("published")
     full = pc.if_else(pc.fill_null(pc.equal(pc.utf8_length(text), 10), False), text, pa.scalar(None, pa.string()))
     published = pc.cast(real_dates(full), pa.date32())  # a full day only: a year or a month resolves no weekday
-    s = pa.table({"source_id": s.column("source_id"), "language": pc.fill_null(s.column("language"), "en"),
-                  "published": published})
-    s = s.group_by("source_id", use_threads=False).aggregate([("language", "first"), ("published", "first")])
-    s = pa.table({"source_id": s.column("source_id"), "language": s.column("language_first"),
-                  "published": s.column("published_first")})
-    c = pa.table({"record_table": c.column("record_table"), "record_id": c.column("record_id"),
-                  "cfield": c.column("field"), "source_id": c.column("source_id"),
-                  "quote": pc.fill_null(c.column("quote"), ""), "locator": pc.fill_null(c.column("locator"), "")})
-    c = c.join(s, "source_id", join_type="left outer", use_threads=False)
-    return c.set_column(c.schema.get_field_index("language"), "language", pc.fill_null(c.column("language"), "en"))
+    at = pc.index_in(c.column("source_id"), value_set=s.column("source_id"))  # the source's first row (null: none)
+    return pa.table({"record_table": c.column("record_table"), "record_id": c.column("record_id"),
+                     "cfield": c.column("field"), "source_id": c.column("source_id"),
+                     "quote": pc.fill_null(c.column("quote"), ""), "locator": pc.fill_null(c.column("locator"), ""),
+                     "language": pc.fill_null(pc.take(s.column("language"), at), "en"),
+                     "published": pc.take(published, at)})
+
+
+def _pairs(recs, cited):
+    """Each record (recs: key, record_id, ...) with each of its citations: an inner join on record_id,
+    done as a lookup when the record ids are unique (the usual case; far cheaper than a hash join)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .checks import duplicated
+
+    ids = recs.column("record_id")
+    if not len(ids) or ids.null_count or pc.any(duplicated([ids])).as_py():
+        return recs.join(cited, "record_id", join_type="inner", use_threads=False)
+    at = pc.index_in(cited.column("record_id"), value_set=ids)
+    found = pc.is_valid(at)
+    cited, at = cited.filter(found), pc.filter(at, found)
+    for name in recs.column_names:
+        if name != "record_id":
+            cited = cited.append_column(name, pc.take(recs.column(name), at))
+    return cited
 
 
 def _settle(pairs, keys: list[str], judge) -> set:
@@ -370,7 +386,7 @@ def unstated(frames: dict) -> dict[str, list]:
                              "value": t.column(field).take(pa.array(rows))})
             out["counts_checked"] += recs.num_rows
             cited = mine.filter(pc.or_(pc.is_null(mine.column("cfield")), pc.fill_null(pc.equal(mine.column("cfield"), field), False)))
-            pairs = recs.join(cited, "record_id", join_type="inner", use_threads=False)
+            pairs = _pairs(recs, cited)
             stated = _settle(pairs, ["quote", "value", "language", "locator"],
                              lambda q, v, lang, loc, deep: _figure(q, int(v), lang, loc, deep))
             # a sum's parts may be stated in different sentences of one article: the quotes of the
@@ -402,7 +418,7 @@ def unstated(frames: dict) -> dict[str, list]:
     out["dates_checked"] = recs.num_rows
     mine = cites.filter(pc.and_(pc.fill_null(pc.equal(cites.column("record_table"), "incidents"), False),
                                 pc.is_in(cites.column("cfield"), value_set=pa.array(["date_start", "date_end"]))))
-    pairs = recs.join(mine, "record_id", join_type="inner", use_threads=False)
+    pairs = _pairs(recs, mine)
     stated = _settle(pairs, ["quote", "day", "precision", "last", "cfield", "published", "language"],
                      lambda q, day, prec, last, field, pub, lang, deep:
                      (field == "date_start" and _date(q, day, prec, pub, lang, deep))

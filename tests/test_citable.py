@@ -52,6 +52,23 @@ def test_an_address_that_is_not_the_articles_own_is_refused(pkg, url, why):
     assert found[0].message == f"the address is not the article's own: {why}"
 
 
+@pytest.mark.parametrize("publisher, refused", [
+    ("wikimili.com (mirror of English Wikipedia)", True),
+    ("flnka.ru (repost of Caucasian Knot)", True),
+    ("OnlineNigeria (AFP copy)", True),
+    ("research.example (reposting Institute for the Study of War)", True),
+    ("Daily Mirror (Sri Lanka)", False),  # an outlet's name, not a copy
+    ("Reuters (via Yahoo News)", False),  # a syndicating partner
+])
+def test_a_source_its_publisher_names_a_copy_is_refused(pkg, publisher, refused):
+    from isrd.rules import COPY_REASON
+
+    row = unwaived_source(pkg)
+    line = set_cell(pkg, "sources", row, "publisher", publisher)
+    found = [(p.line, p.column, p.message) for p in validate(pkg) if p.kind == "not-the-article"]
+    assert found == ([(line, "url", f"the address is not the article's own: {COPY_REASON}")] if refused else [])
+
+
 def test_a_placeholder_title_is_refused_unless_waived(pkg):
     row = unwaived_source(pkg)
     line = set_cell(pkg, "sources", row, "title", "[untitled page at example.com]")

@@ -326,7 +326,12 @@ def test_a_date_no_quote_states_is_named_on_its_incident(pkg):
     ("https://eadaily.com./ru/news/2020/03/27/a", "a host written with a trailing dot (write it without)"),
     ("https://www.freemalaysiatoday.com/category/world/2017/06/16/four-dead-as-suicide-bombers-hit-kabul/", None),
     ("https://start.umd.edu/gtd/search/IncidentSummary.aspx?gtdid=201807010005", None),
-    ("https://www.rferl.org/amp/russia-arrests/28205044.html", None),
+    ("https://www.rferl.org/amp/russia-arrests/28205044.html", "an AMP rendering (cite the article's canonical address)"),
+    ("https://tribune.com.pk/story/1600777/11-killed?amp=1", "an AMP rendering (cite the article's canonical address)"),
+    ("https://amp.ren.tv/news/kriminal/459052-video", "an AMP rendering (cite the article's canonical address)"),
+    ("https://www.ariananews.af/afghan-man-sentenced/amp", "an AMP rendering (cite the article's canonical address)"),
+    ("https://example.org/news/amplified-threats.html?ample=1", None),
+    ("https://kiwix.example/content/wikipedia_en_all_maxi_2024-01/A/Kabul", "a mirror of Wikipedia"),
     ("https://web.archive.org/web/2017/http://www.example.org/a.html", None),
     (None, None),
 ])

@@ -2,7 +2,8 @@
 
 The rules (isrd validate, kind "placeholder-title" and "not-the-article"): an active source's title is not a
 placeholder ("[untitled page at HOST]"), and its url is none of the addresses in rules.NOT_THE_ARTICLE
-(raw IPs, proxies, mirrors and caches, previews, staging hosts, redirects, listings, tracking parameters).
+(raw IPs, proxies, mirrors and caches, previews, staging hosts, AMP renderings, redirects, listings,
+tracking parameters), nor a copy its own publisher field names as one (rules.COPY_MARK).
 
 Sources that broke a rule before it existed, and whose values no citable page repeats, are listed with the
 reason in releases/waivers.csv (source_id, rule, reason). The list only shrinks: a waiver for a source that
@@ -64,7 +65,7 @@ def read_waivers(root: Path) -> tuple[list[dict], list[Problem]]:
 def citable_findings(root: Path | None, tables: dict) -> tuple[list[Finding], list[Problem]]:
     """Active sources with a placeholder title or an address that is not the article's own (unless waived),
     and waivers that are no longer needed."""
-    from .rules import PLACEHOLDER_TITLE, active, uncitable_addresses
+    from .rules import PLACEHOLDER_TITLE, active, uncitable_sources
 
     t = tables.get("sources")
     if t is None or not {"source_id", "title", "url"} <= set(t.column_names) or "status" not in t.column_names:
@@ -73,7 +74,8 @@ def citable_findings(root: Path | None, tables: dict) -> tuple[list[Finding], li
     ids = t.column("source_id").to_pylist()
     live = pc.fill_null(active(t), False).to_numpy(zero_copy_only=False)
     placeholder = pc.fill_null(pc.match_substring_regex(t.column("title"), PLACEHOLDER_TITLE), False).to_numpy(zero_copy_only=False)
-    why = np.array(uncitable_addresses(t.column("url")), dtype=object)
+    publishers = t.column("publisher") if "publisher" in t.column_names else pa.nulls(t.num_rows, pa.string())
+    why = np.array(uncitable_sources(t.column("url"), publishers), dtype=object)
     breaks = {"placeholder-title": live & placeholder, "not-the-article": live & (why != None)}  # noqa: E711
     waived = {rule: {w["source_id"] for w in waivers if w["rule"] == rule} for rule in RULES}
     findings = []

@@ -94,11 +94,29 @@ NOT_THE_ARTICLE = [
      "a redirect or short link"),
     (r"/(?:tag|tags|category|categories|topic|topics)/[^/?#]*/?(?:[?#].*)?$|/search/?(?:[?#].*)?$",
      "a tag, topic or search listing"),
+    (r"/amp(?:/|$|[?#])|[?&]amp(?:=[^&#]*)?(?:[&#]|$)|[.-]amp\.html?$|^https?://amp\.",
+     "an AMP rendering (cite the article's canonical address)"),
+    (r"/content/wikipedia_[a-z]{2}_|wikipedia-on-ipfs\.org/", "a mirror of Wikipedia"),
     (r"[?&](?:utm_[a-z]+|fbclid|gclid|yclid|mc_cid|from|ref|ITO|ns_[a-z]+|maca|cmp)=", "a tracking parameter"),
 ]
 
 
 PLACEHOLDER_TITLE = r"^\[untitled page at "
+
+# A publisher that the record itself calls a copy ("wikimili.com (mirror of English Wikipedia)", "flnka.ru
+# (repost of Caucasian Knot)"): the address is a copy's, whatever its host. Lower case only, so that "Daily
+# Mirror" stays an outlet. A syndicating partner named with "via" (Reuters via Yahoo News) is accepted.
+COPY_MARK = r"\b(?:mirror(?:ed)?|repost(?:ed|ing)?|cop(?:y|ied)|scraped|archived by)\b"
+COPY_REASON = "its publisher is named as a copy of another outlet's article (mirror, repost or copy)"
+
+
+def uncitable_sources(urls, publishers) -> list[str | None]:
+    """For each source, what makes its address not the article's own: a pattern of NOT_THE_ARTICLE, or a
+    publisher the record names as a copy (COPY_MARK); None when neither."""
+    why = uncitable_addresses(urls)
+    publishers = as_array(publishers) if not isinstance(publishers, list) else pa.array(publishers, pa.string())
+    copy = pc.fill_null(pc.match_substring_regex(publishers, COPY_MARK), False).to_pylist()
+    return [w if w is not None or not c else COPY_REASON for w, c in zip(why, copy)]
 
 
 def uncitable_addresses(urls) -> list[str | None]:
@@ -109,10 +127,15 @@ def uncitable_addresses(urls) -> list[str | None]:
     anything = pc.fill_null(pc.match_substring_regex(urls, "|".join(f"(?:{p})" for p, _ in NOT_THE_ARTICLE), ignore_case=True), False)
     if not pc.any(anything).as_py():
         return out.to_pylist()  # one pass finds that no address breaks any pattern (the usual case)
+    rows = np.flatnonzero(anything.to_numpy(zero_copy_only=False))
+    some, why = pc.take(urls, pa.array(rows)), pa.nulls(len(rows), pa.string())
     for pattern, what in reversed(NOT_THE_ARTICLE):  # the first pattern that matches names the reason
-        hit = pc.fill_null(pc.match_substring_regex(urls, pattern, ignore_case=True), False)
-        out = pc.if_else(hit, pa.scalar(what), out)
-    return out.to_pylist()
+        hit = pc.fill_null(pc.match_substring_regex(some, pattern, ignore_case=True), False)
+        why = pc.if_else(hit, pa.scalar(what), why)
+    reasons = [None] * len(urls)
+    for row, what in zip(rows.tolist(), why.to_pylist()):
+        reasons[row] = what
+    return reasons
 
 
 def row_rules(table: str, schema: dict) -> list[RowRule]:

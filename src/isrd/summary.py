@@ -31,12 +31,13 @@ def _coverage_lines(frames: dict) -> list[str]:
     e = unstated(frames)
     out += [f"  counts whose quote states the figure            {_share(e['counts_checked'] - len(e['counts']), e['counts_checked'])}",
             f"  incident dates whose quote states the date      {_share(e['dates_checked'] - len(e['dates']), e['dates_checked'])}"]
-    from .rules import PLACEHOLDER_TITLE, uncitable_addresses
+    from .rules import PLACEHOLDER_TITLE, uncitable_sources
 
     sources = frames["sources"]
     live = sources[sources["status"] == "active"]
     placeholder = live["title"].astype(str).str.contains(PLACEHOLDER_TITLE, regex=True)
-    unciteable = [u for u in uncitable_addresses(list(live["url"].astype(object).where(live["url"].notna(), None))) if u]
+    plain = lambda col: list(live[col].astype(object).where(live[col].notna(), None))  # noqa: E731
+    unciteable = [u for u in uncitable_sources(plain("url"), plain("publisher")) if u]
     out += [f"  sources titled with the page's own headline      {_share(len(live) - int(placeholder.sum()), len(live))}",
             f"  sources at the article's own address            {_share(len(live) - len(unciteable), len(live))}"]
     if c["single_source"]:

@@ -162,6 +162,14 @@ def test_frictionless_checks_the_descriptor_against_the_spec(pkg, monkeypatch):
 
     monkeypatch.setattr(subprocess, "Popen", no_process)
     assert [p.message for p in validate(pkg) if p.kind == "package"] == [expected]
+    monkeypatch.undo()
+
+    from isrd.validate import _started, start_descriptor_check
+
+    start_descriptor_check()  # as the command does: a child started before the package is read
+    assert len(_started) == 1
+    assert [p.message for p in validate(pkg) if p.kind == "package"] == [expected]
+    assert _started == []  # handed its descriptor, and not used twice
 
 
 @pytest.mark.parametrize("where", ["package", "resource"])

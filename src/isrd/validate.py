@@ -44,8 +44,6 @@ def start_descriptor_check() -> None:
         _started.append(_spawn())
 
 
-SMALL_PACKAGE = 16 * 2**20  # bytes of CSV below which reading takes less time than Frictionless's start
-
 NAMED_PROFILES = {"data-package", "tabular-data-package", "fiscal-data-package", "data-resource", "tabular-data-resource"}
 
 
@@ -186,14 +184,12 @@ def check_package(root: Path, descriptor_check: bool = True):
         return text, typed, found, canonical, integrity
 
     # two workers: Arrow's kernels release the GIL, so two files are read and checked at once (the
-    # descriptor is with Frictionless, in its own process, meanwhile). A small package takes one, leaving
-    # the other core to Frictionless, whose start then takes longer than the files.
+    # descriptor is with Frictionless, in its own process, meanwhile)
     from concurrent.futures import ThreadPoolExecutor
 
     largest_first = sorted(package.resources.values(), key=lambda r: -r.size)
     spec = _descriptor_problems(package) if descriptor_check else None
-    small = sum(r.size for r in largest_first) < SMALL_PACKAGE
-    with ThreadPoolExecutor(max_workers=1 if small and spec is not None else 2) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         done = {res.name: result for res, result in zip(largest_first, pool.map(one_table, largest_first))}
     texts, typed, integrity, canonical, findings = {}, {}, {}, {}, []
     for name in package.resources:  # package order

@@ -157,3 +157,13 @@ def test_records_meet_their_citations_as_a_join_would_pair_them(ids):
     want = sorted((k, i, v, q) for k, i, v in zip(range(len(ids)), ids, [5, 6, 7])
                   for j, q in zip(cited.column("record_id").to_pylist(), cited.column("quote").to_pylist()) if j == i)
     assert got == want
+
+
+def test_number_words_are_read_with_word_lists_built_once():
+    from isrd import evidence
+
+    parser = evidence._number_parser()
+    assert parser.LanguageData("ru") is parser.LanguageData("ru")
+    assert evidence.figure_stated("погибли двадцать три человека", 23, "ru")
+    assert evidence.figure_stated("трое погибших", 3, "ru") and not evidence.figure_stated("трое погибших", 4, "ru")
+    assert evidence.figure_stated("two dozen were hurt", 24) and not evidence.figure_stated("a dozen were hurt", 24)

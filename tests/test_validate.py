@@ -178,6 +178,30 @@ def test_byte_order_mark_and_crlf(pkg):
     assert {"bom", "line-ends"} <= kinds
 
 
+def test_byte_problems_name_their_line_in_a_mapped_file(pkg, monkeypatch):
+    import isrd.read
+
+    monkeypatch.setattr(isrd.read, "WINDOW", 64)  # many windows: the line count carries across them
+    path = pkg / "data" / "actors.csv"
+    lines = path.read_bytes().split(b"\n")[:-1]
+    lines[5] += b"\r"
+    lines[9] += b"\x00"
+    path.write_bytes(b"\n".join(lines))  # and no line break at the end
+    found = {p.kind: p.line for p in validate(pkg) if p.table == "actors"}
+    assert (found["line-ends"], found["nul"], found["final-newline"]) == (6, 10, len(lines))
+
+
+def test_files_are_mapped_not_copied(tmp_path):
+    from isrd.read import count_lines, file_bytes
+
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "t.csv").write_bytes(b"a,b\n1,2\n3,4\n")
+    assert file_bytes(tmp_path / "empty.csv") == b""
+    mapped = file_bytes(tmp_path / "t.csv")
+    assert not isinstance(mapped, bytes) and mapped[:] == b"a,b\n1,2\n3,4\n"
+    assert [count_lines(mapped, end) for end in (0, 4, 8, None)] == [0, 1, 2, 3]
+
+
 def test_non_canonical_form_is_named(pkg):
     row = next(n for n, r in enumerate(read(pkg, "incidents")) if n and r[read(pkg, "incidents")[0].index("latitude")])
     line = set_cell(pkg, "incidents", row, "latitude", cell(pkg, "incidents", row, "latitude") + "0")

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from .checks import mask_rows
 from .problems import Problem
+from .read import count_lines
 
 BATCH = 50_000  # rows rebuilt at a time
 
@@ -163,7 +164,7 @@ def _whole_file(resource, text, header: str) -> list[Problem]:
     rows = canonical_rows(resource.fields, text.table)
     expected = (header + "\n").encode("utf-8") + _concatenated(pc.binary_join_element_wise(rows, "\n", ""))
     raw = text.raw
-    if expected == raw:
+    if memoryview(expected) == memoryview(raw):  # raw may be a mapped file: compared without a copy
         return []
     n = min(len(raw), len(expected))
     diff = np.flatnonzero(np.frombuffer(raw[:n], dtype=np.uint8) != np.frombuffer(expected[:n], dtype=np.uint8))
@@ -172,4 +173,4 @@ def _whole_file(resource, text, header: str) -> list[Problem]:
     end, e_end = raw.find(b"\n", offset), expected.find(b"\n", offset)
     shown = raw[start:end if end >= 0 else len(raw)].decode("utf-8", "replace")
     want = expected[e_start:e_end if e_end >= 0 else len(expected)].decode("utf-8", "replace")
-    return [_problem(resource.name, raw.count(b"\n", 0, offset) + 1, shown, want)]
+    return [_problem(resource.name, count_lines(raw, offset) + 1, shown, want)]

@@ -33,6 +33,7 @@ ONE = re.compile(r"\b(one|single|lone|sole)\b|\bодин\b|\bодна\b|\bодн
 RUSSIAN_COLLECTIVE = {"двое": 2, "трое": 3, "четверо": 4, "пятеро": 5, "шестеро": 6, "семеро": 7, "восьмеро": 8,
                       "девятеро": 9, "десятеро": 10, "двоих": 2, "троих": 3, "четверых": 4, "пятерых": 5, "шестерых": 6,
                       "семерых": 7, "восьмерых": 8, "девятерых": 9, "десятерых": 10}
+_RUSSIAN_COLLECTIVE_WORD = re.compile(r"\b(" + "|".join(RUSSIAN_COLLECTIVE) + r")\b")
 _READ_AS = {"one": 1, "none": 0}
 SUM = re.compile(r"sum:\s*([0-9][0-9 +]*)")
 # words of the quote that state a figure the parsers cannot read, as a reader confirmed them: a one said in
@@ -90,6 +91,25 @@ _EN_LARGE = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
              "dozen", "score"}
 
 
+@lru_cache(maxsize=1)
+def _number_parser():
+    """number-parser's module, with its word lists built once per language: it rebuilds them on every call
+    (2 ms each, most of the cost of reading a short quote). They are only read, so one copy serves all."""
+    from number_parser import parser
+
+    if not getattr(parser.LanguageData, "isrd_cached", False):
+        build, built = parser.LanguageData, {}
+
+        def language_data(language):
+            if language not in built:
+                built[language] = build(language)
+            return built[language]
+
+        language_data.isrd_cached = True
+        parser.LanguageData = language_data
+    return parser
+
+
 @lru_cache(maxsize=65536)
 def numbers_in(text: str, language: str) -> frozenset[int]:
     """Every whole number a text states, in digits or in words of its language."""
@@ -102,9 +122,7 @@ def numbers_in(text: str, language: str) -> frozenset[int]:
             return frozenset(found)
     try:
         if lang in ("en", "es", "ru", "hi", "uk"):
-            from number_parser import parse
-
-            found |= _digits(parse(text, language=lang))
+            found |= _digits(_number_parser().parse(text, language=lang))
         elif lang in ("fr", "de", "it", "pt", "nl", "da"):
             from text_to_num import alpha2digit
 
@@ -113,7 +131,7 @@ def numbers_in(text: str, language: str) -> frozenset[int]:
         pass
     if lang == "ru":
         lowered = text.lower()
-        found |= {v for w, v in RUSSIAN_COLLECTIVE.items() if re.search(rf"\b{w}\b", lowered)}
+        found |= {RUSSIAN_COLLECTIVE[w] for w in _RUSSIAN_COLLECTIVE_WORD.findall(lowered)}
     return frozenset(found)
 
 
@@ -135,8 +153,8 @@ def figure_stated(quote: str, figure: int, language: str = "en", locator: str = 
         return bool(ZERO.search(quote)) or 0 in _digits(quote)
     if figure == 1 and ONE.search(quote):
         return True
-    words = WORDS_FOR.get((language or "en").split("-")[0], {})
-    if any(v == figure and re.search(rf"\b{w}\b", quote, re.I) for w, v in words.items()):
+    words = [w for w, v in WORDS_FOR.get((language or "en").split("-")[0], {}).items() if v == figure]
+    if words and re.search(r"\b(?:" + "|".join(words) + r")\b", quote, re.I):
         return True
     return figure in numbers_in(quote, language)
 

@@ -154,10 +154,8 @@ def pieces(numeric: str, name: str = CHECK_OUTLINES) -> tuple:
 
 def numeric_code(alpha3: str) -> str | None:
     """ISO 3166-1 numeric code of an alpha-3 code, as world-atlas writes it ('643'), from pycountry."""
-    import pycountry
-
-    country = pycountry.countries.get(alpha_3=alpha3)
-    return country.numeric if country else None
+    country = country_codes(alpha3)
+    return country["numeric"] if country else None
 
 
 def country_point(alpha3: str) -> tuple[float, float, str] | None:
@@ -222,22 +220,47 @@ def _per_row(n: int, parents, flags) -> np.ndarray:
 
 def _alpha2(countries) -> pa.Array:
     """The alpha-2 code of each alpha-3 code (missing when unknown)."""
-    import pycountry
+    known = sorted(_iso("3166-1"), key=lambda c: c["alpha_3"])
+    index = pc.index_in(countries, pa.array([c["alpha_3"] for c in known]))
+    return pc.take(pa.array([c["alpha_2"] for c in known]), index)
 
-    known = sorted(pycountry.countries, key=lambda c: c.alpha_3)
-    index = pc.index_in(countries, pa.array([c.alpha_3 for c in known]))
-    return pc.take(pa.array([c.alpha_2 for c in known]), index)
+
+@lru_cache(maxsize=2)
+def _iso(standard: str) -> tuple[dict, ...]:
+    """The entries of one of pycountry's ISO 3166 data files ("3166-1" countries, "3166-2" subdivisions),
+    read as the JSON they are: importing pycountry costs a tenth of a second (it looks up its own version
+    among the installed packages) and building its objects for 5,000 subdivisions as much again. A test
+    compares the result with pycountry's own objects; if the files are not where they were, pycountry is asked."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pycountry")
+    try:
+        path = Path(spec.origin).parent / "databases" / f"iso{standard}.json"
+        return tuple(json.loads(path.read_text(encoding="utf-8"))[standard])
+    except (AttributeError, TypeError, OSError, ValueError, KeyError):
+        import pycountry
+
+        db = pycountry.countries if standard == "3166-1" else pycountry.subdivisions
+        return tuple(dict(vars(entry)["_fields"]) for entry in db)
+
+
+def country_codes(alpha3: str) -> dict | None:
+    """ISO 3166-1 alpha_2, alpha_3, numeric and name of an alpha-3 code (None when unknown)."""
+    return next((c for c in _iso("3166-1") if c["alpha_3"] == alpha3), None)
+
+
+def subdivision_codes() -> list[str]:
+    """Every ISO 3166-2 code pycountry knows."""
+    return sorted(entry["code"] for entry in _iso("3166-2"))
 
 
 def admin1_findings(t: pa.Table) -> list[Finding]:
     """admin1_code: real ISO 3166-2 codes of the incident's country, one per region of admin1."""
-    import pycountry
-
     names, codes, country = t.column("admin1"), t.column("admin1_code"), t.column("country")
     n, out = t.num_rows, []
     split = _split(codes)
     flat, parents = pc.list_flatten(split), pc.list_parent_indices(split)
-    known = pa.array(sorted(s.code for s in pycountry.subdivisions))
+    known = pa.array(subdivision_codes())
     unknown = _per_row(n, parents, pc.invert(pc.is_in(flat, known)))
     foreign = _per_row(n, parents, pc.and_(pc.is_in(flat, known), pc.not_equal(
         pc.utf8_slice_codeunits(flat, 0, 2), pc.take(_alpha2(country), parents))))
@@ -364,8 +387,6 @@ def precision_findings(t: pa.Table) -> list[Finding]:
 
 def point_findings(t: pa.Table) -> list[Finding]:
     """Each point lies in its country's outline (within OUTLINE_TOLERANCE_KM)."""
-    import pycountry
-
     lat, lon, country = t.column("latitude"), t.column("longitude"), t.column("country")
     codes = t.column("admin1_code") if "admin1_code" in t.column_names else pa.nulls(t.num_rows, pa.string())
     placed = mask_rows(pc.and_(pc.and_(pc.is_valid(lat), pc.is_valid(lon)), pc.is_valid(country)))
@@ -388,7 +409,7 @@ def point_findings(t: pa.Table) -> list[Finding]:
     for code, numeric in DE_FACTO.items():  # a point in the outline drawn for a region held by another state
         here = np.flatnonzero((first_code == code) & (off > OUTLINE_TOLERANCE_KM))
         if len(here):
-            alpha3 = pycountry.countries.get(numeric=numeric).alpha_3
+            alpha3 = next(c["alpha_3"] for c in _iso("3166-1") if c["numeric"] == numeric)
             off[here] = np.minimum(off[here], distances(alpha3, here))
     outside = np.flatnonzero(off > OUTLINE_TOLERANCE_KM)  # nan (no outline) is never outside
     if not len(outside):

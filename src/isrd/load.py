@@ -100,6 +100,7 @@ def _typed_one(res, convert):
     from .read import read_table
 
     text = read_table(res, check_control=False)
+    text.raw = b""  # the cells are parsed: the file's bytes go now (rows' lines come from the parsed cells)
     blocking = [p for p in text.problems if p.kind not in ("bom", "line-ends", "final-newline")]
     if blocking or text.table is None or not text.header_ok:
         return None, blocking or list(text.problems) or [Problem(res.name, 1, message="the table cannot be read", kind="header")]
@@ -107,6 +108,7 @@ def _typed_one(res, convert):
     if fc.findings:
         return None, to_problems(fc.findings, text.lines())
     table = fc.table()
+    del fc, text  # only the typed columns are needed now, so the text columns can go as soon as they are converted
     return (convert(table, res.schema) if convert else table), []
 
 

@@ -25,7 +25,7 @@ SPREADSHEET_SAVE = "in a spreadsheet: Save As 'CSV UTF-8 (comma delimited)'"
 class TableText:
     """What one read of a file gives: its text columns and what could not be read."""
     name: str
-    raw: bytes
+    raw: bytes  # or a read-only map of the file (file_bytes)
     header: list[str]
     table: pa.Table | None  # one string column per schema field present in the header
     parsed: pa.Table | None = None  # every column as read, the header's own order
@@ -55,6 +55,36 @@ class TableText:
         self.parsed = None
 
 
+WINDOW = 1 << 23  # bytes searched at a time in a mapped file
+
+
+def file_bytes(path):
+    """The file's bytes: mapped from the page cache rather than copied (a copy of a large table costs as
+    much as parsing it, most of it the kernel handing out fresh memory). The map is read-only and holds
+    no file handle open; an empty or unmappable file is read as plain bytes. Slicing, find, rfind and
+    the buffer protocol work on both; count_lines stands in for count."""
+    import mmap
+    import os
+
+    with open(path, "rb") as handle:
+        try:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return b""
+            if hasattr(mmap, "MAP_POPULATE"):  # Linux: the pages mapped in one call, not fault by fault
+                return mmap.mmap(handle.fileno(), 0, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE, prot=mmap.PROT_READ)
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError, OverflowError):
+            return handle.read()
+
+
+def count_lines(raw, end: int | None = None) -> int:
+    """The line breaks in raw[:end], for bytes or a mapped file (which has no count), a window at a time."""
+    end = len(raw) if end is None else min(end, len(raw))
+    if isinstance(raw, bytes):
+        return raw.count(b"\n", 0, end)
+    return sum(raw[at:min(at + WINDOW, end)].count(b"\n") for at in range(0, end, WINDOW))
+
+
 def _problem(table: str, line: int, message: str, hint: str, kind: str, column: str = "", value=None) -> Problem:
     return Problem(table, line, column, value, message, hint, kind)
 
@@ -62,19 +92,19 @@ def _problem(table: str, line: int, message: str, hint: str, kind: str, column: 
 def byte_problems(name: str, raw: bytes) -> list[Problem]:
     """Encoding and line-end problems of a file, each named with its line."""
     out = []
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if raw[:3] == b"\xef\xbb\xbf":
         out.append(_problem(name, 1, "the file starts with a byte-order mark (BOM)",
                             f"save it as UTF-8 without BOM ({SPREADSHEET_SAVE}, then remove the BOM, or use isrd.write)", "bom"))
     cr = raw.find(b"\r")
     if cr >= 0:
-        out.append(_problem(name, raw.count(b"\n", 0, cr) + 1, "the file has Windows (CRLF) or old Mac (CR) line ends",
+        out.append(_problem(name, count_lines(raw, cr) + 1, "the file has Windows (CRLF) or old Mac (CR) line ends",
                             "save it with Unix (LF) line ends", "line-ends"))
-    if raw and not raw.endswith(b"\n"):
-        out.append(_problem(name, raw.count(b"\n") + 1, "the last line does not end with a line break",
+    if raw and raw[-1:] != b"\n":
+        out.append(_problem(name, count_lines(raw) + 1, "the last line does not end with a line break",
                             "add a line break after the last row", "final-newline"))
     nul = raw.find(b"\x00")
     if nul >= 0:
-        out.append(_problem(name, raw.count(b"\n", 0, nul) + 1, "the file contains a NUL byte",
+        out.append(_problem(name, count_lines(raw, nul) + 1, "the file contains a NUL byte",
                             "remove it; it is not text", "nul"))
     return out
 
@@ -101,9 +131,9 @@ def is_utf8(raw: bytes, window: int = 1 << 23) -> bool:
 def encoding_problem(name: str, raw: bytes) -> Problem | None:
     """The first byte that is not UTF-8, with its line (run only when the fast reader refuses the file)."""
     try:
-        raw.decode("utf-8")
+        str(raw, "utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = count_lines(raw, exc.start) + 1
         return _problem(name, line, f"the file is not valid UTF-8 text (byte {raw[exc.start:exc.start + 1].hex()})",
                         f"save the file as UTF-8 ({SPREADSHEET_SAVE}); a declared latin-1 or Windows encoding "
                         "is not read", "encoding")
@@ -115,7 +145,7 @@ _TEXT_BYTES = bytes(range(32, 127)) + b"\t\n\r" + bytes(range(128, 256))
 
 def has_control_bytes(raw: bytes) -> bool:
     """Whether the file holds an ASCII control character other than tab and line ends (one fast pass)."""
-    return bool(raw.translate(None, _TEXT_BYTES))
+    return any(raw[at:at + WINDOW].translate(None, _TEXT_BYTES) for at in range(0, len(raw), WINDOW))
 
 
 def _split_header(line: str) -> list[str]:
@@ -154,7 +184,7 @@ def read_table(resource: Resource, check_control: bool = True) -> TableText:
     """One read of a resource's file: text columns, the rows set aside and every problem found on the way."""
     name = resource.name
     try:
-        raw = resource.path.read_bytes()
+        raw = file_bytes(resource.path)
     except FileNotFoundError:
         return TableText(name, b"", [], None, problems=[_problem(name, 0, f"the file {resource.relpath} is missing",
                                                         "every table listed in datapackage.json needs its CSV file", "missing-file")])
@@ -162,7 +192,7 @@ def read_table(resource: Resource, check_control: bool = True) -> TableText:
         return TableText(name, b"", [], None, problems=[_problem(name, 0, f"the file {resource.relpath} cannot be read "
                                                         f"({exc.strerror or exc})", "", "missing-file")])
     problems = byte_problems(name, raw)
-    text_raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    text_raw = raw[3:] if raw[:3] == b"\xef\xbb\xbf" else raw
     end = text_raw.find(b"\n")
     first_line = text_raw[:end if end >= 0 else len(text_raw)].decode("utf-8", errors="replace").rstrip("\r")
     header = _split_header(first_line) if first_line else []
@@ -245,7 +275,7 @@ def _set_aside_blank_lines(out: TableText, raw: bytes) -> None:
     rows = np.flatnonzero(empty)
     if not len(rows):
         return
-    lines = raw.split(b"\n")
+    lines = raw[:].split(b"\n")  # a blank line is rare: a copy of a mapped file is fine here
     at = _row_lines(out)[rows]
     blank = [int(r) for r, line in zip(rows, at) if line - 1 < len(lines) and lines[line - 1].strip(b"\r") == b""]
     if not blank:
@@ -301,7 +331,7 @@ def _row_lines(out: TableText):
     """File line of every kept row: its record number plus the line breaks inside all earlier records."""
     import numpy as np
 
-    if out.raw and out.raw.count(b"\n") == 1 + out.rows + len(out.skipped) and not out.skipped:
+    if out.raw and count_lines(out.raw) == 1 + out.rows + len(out.skipped) and not out.skipped:
         return np.arange(out.rows, dtype=np.int64) + 2  # one line per record: no cell holds a line break
     records, breaks = _records_and_breaks(out)
     lines = records + np.concatenate([[0], np.cumsum(breaks)[:-1]]) if len(records) else records

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -113,6 +114,20 @@ def test_build_on_a_table_that_cannot_be_typed_names_the_cell(pkg):
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"data/sources.csv, line {line}, column source_type" in r.stderr
     assert "bug in isrd" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_build_writes_a_copy_without_docs_and_never_through_a_symlink_out(pkg, tmp_path):
+    """A contributor's copy of the package may have no docs/ folder: build makes it. A docs/ that is a
+    symlink leading out of the package is not written through."""
+    r = run("build", str(pkg))
+    assert r.returncode == 0 and (pkg / "docs" / "codebook.md").is_file(), r.stdout + r.stderr
+    shutil.rmtree(pkg / "docs")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (pkg / "docs").symlink_to(outside, target_is_directory=True)
+    r = run("build", str(pkg))
+    assert "outside the package" in r.stdout + r.stderr and list(outside.iterdir()) == [], r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
 
 
 def test_python_m_isrd_is_the_command(root):

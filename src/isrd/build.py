@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from . import schema as sch
+from .package import inside
 
 
 def codebook(root: Path) -> str:
@@ -110,10 +111,14 @@ def build(root: str | Path, check: bool = False) -> list[str]:
                    + ("" if check else " (rewritten)"))
     targets = {"docs/codebook.md": codebook(root), "datapackage.json": datapackage(root), **_citation(root)}
     for name, text in targets.items():
-        path = root / name
+        path, refused = inside(root, name, name)
+        if path is None:  # never written through a symlink that leads out of the package
+            out.append(f"{refused}: not written")
+            continue
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
         out.append(f"{name} is out of date" + ("" if check else " (rewritten)"))
         if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)  # a copy of the package may have no docs/ yet
             path.write_text(text, encoding="utf-8")
     return out

@@ -3,7 +3,8 @@
 
 Copy k (k >= 1) turns every id cell such as INC-0001 into INC-<k>0001, in the data, in foreign keys, in
 releases/released_ids.csv and in releases/waivers.csv, so keys stay unique and every reference still
-resolves. The files stay in the dataset's canonical form, so a scaled package is as valid as the real one
+resolves; its source addresses (and the registry's anchors for them) end in isrd-copy=k, so that one page
+is one source in each copy. The files stay in the dataset's canonical form, so a scaled package is as valid as the real one
 and every check does the same work per row. Usage: python benchmarks/make_packages.py DEST --scale 10 100 1000
 """
 from __future__ import annotations
@@ -26,15 +27,34 @@ ID_CELL = re.compile(rb"(?m)(^|,)((?:INC|ACT|CAS|CLM|ATR|SRC|CIT)-)([0-9]+)(?=,|
 ID_ANYWHERE = re.compile(rb"(^|[, ])((?:INC|ACT|CAS|CLM|ATR|SRC|CIT)-)([0-9]+)\b", re.M)
 
 
-def scaled(raw: bytes, copies: int, ids: re.Pattern = ID_CELL) -> bytes:
-    """The CSV text (header first) with its data rows repeated copies times, ids renumbered per copy.
-    Each copy's Islamic State (ACT-<k>0001) is placed under the real one, ACT-0001, so that the scope rule,
-    which looks for ACT-0001's family, holds in every copy as it does in the real data."""
+# a source's address in a cell, bare or in quotes (an address holding a comma), with any fragment apart
+URL_CELLS = (re.compile(rb'(?m)(,)(https?://[^,"\n#]*)(#[^,"\n]*)?(?=,|$)'),
+             re.compile(rb'(?m)(,")(https?://[^"\n#]*)(#[^"\n]*)?(?=",|"$)'))
+
+
+def _address_of_copy(k: bytes):
+    """Copy k's source addresses get a query parameter of their own (isrd-copy=k), so that one page stays
+    one source in every copy (the duplicate-source rule) and each address still breaks or passes the
+    same address rules as the one it copies."""
+    def mark(m: re.Match) -> bytes:
+        url = m.group(2) + (b"&" if b"?" in m.group(2) else b"?") + b"isrd-copy=" + k
+        return m.group(1) + url + (m.group(3) or b"")
+    return mark
+
+
+def scaled(raw: bytes, copies: int, ids: re.Pattern = ID_CELL, addresses: bool = False) -> bytes:
+    """The CSV text (header first) with its data rows repeated copies times, ids renumbered per copy (and,
+    for sources, addresses made the copy's own). Each copy's Islamic State (ACT-<k>0001) is placed under
+    the real one, ACT-0001, so that the scope rule, which looks for ACT-0001's family, holds in every copy
+    as it does in the real data."""
     header, _, body = raw.partition(b"\n")
     parts = [header + b"\n", body]
     for k in range(1, copies):
         prefix = str(k).encode()
         copy = ids.sub(lambda m: m.group(1) + m.group(2) + prefix + m.group(3), body)
+        if addresses:
+            for cells in URL_CELLS:
+                copy = cells.sub(_address_of_copy(prefix), copy)
         root = b"ACT-" + prefix + b"0001,Islamic State,armed_group,,"
         parts.append(copy.replace(root, root[:-1] + b"ACT-0001,", 1) if copy.startswith(root) else copy)
     return b"".join(parts)
@@ -49,7 +69,7 @@ def make(dest: Path, copies: int, root: Path = ROOT) -> Path:
     shutil.copytree(root / "schemas", out / "schemas")
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     for res in descriptor["resources"]:
-        raw = scaled((root / res["path"]).read_bytes(), copies)
+        raw = scaled((root / res["path"]).read_bytes(), copies, addresses=res["name"] == "sources")
         (out / res["path"]).write_bytes(raw)
         res.update(integrity_of(raw))
     (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -57,7 +77,7 @@ def make(dest: Path, copies: int, root: Path = ROOT) -> Path:
     for name in ("released_ids.csv", "waivers.csv"):  # the id registry, and the sources waived (isrd.citable)
         path = root / "releases" / name
         if path.is_file():
-            (out / "releases" / name).write_bytes(scaled(path.read_bytes(), copies, ID_ANYWHERE))
+            (out / "releases" / name).write_bytes(scaled(path.read_bytes(), copies, ID_ANYWHERE, addresses=True))
     return out
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from conftest import cell, row_of, set_cell
@@ -43,6 +44,9 @@ def test_the_real_data_has_no_unwaived_fault_and_no_stale_waiver(root):
     ("https://www.dw.com/en/story/a-51129060?maca=en-rss-en-all-1573-rdf", "a tracking parameter"),
     ("http://www.dailymail.co.uk/news/article-1/story.html?ITO=1490&ns_mchannel=rss", "a tracking parameter"),
     ("https://example.com/tag/isis/", "a tag, topic or search listing"),
+    ("https://acquiaprod.middleeasteye.net/node/51677", "a hosting or development host (not the outlet's public address)"),
+    ("http://hostmaster.example.net/2016/03/story/", "a hosting or development host (not the outlet's public address)"),
+    ("https://news.example.com/?p=74721", "a redirect or short link"),
 ])
 def test_an_address_that_is_not_the_articles_own_is_refused(pkg, url, why):
     row = unwaived_source(pkg)
@@ -67,6 +71,20 @@ def test_a_source_its_publisher_names_a_copy_is_refused(pkg, publisher, refused)
     line = set_cell(pkg, "sources", row, "publisher", publisher)
     found = [(p.line, p.column, p.message) for p in validate(pkg) if p.kind == "not-the-article"]
     assert found == ([(line, "url", f"the address is not the article's own: {COPY_REASON}")] if refused else [])
+
+
+def test_one_page_is_one_source(pkg):
+    first = unwaived_source(pkg)
+    while cell(pkg, "sources", first, "status") != "active" or not cell(pkg, "sources", first, "url"):
+        first += 1
+    later = first + 1
+    while cell(pkg, "sources", later, "status") != "active":
+        later += 1
+    page = re.sub(r"^https?://(?:www\.)?", "", cell(pkg, "sources", first, "url")).rstrip("/")
+    line = set_cell(pkg, "sources", later, "url", f"http://www.{page}/#top")  # the same page, written otherwise
+    found = [p for p in validate(pkg) if p.kind == "duplicate-source"]
+    assert [(p.table, p.line, p.column) for p in found] == [("sources", line, "url")]
+    assert found[0].message == f"the address is already recorded as {cell(pkg, 'sources', first, 'source_id')}"
 
 
 def test_a_placeholder_title_is_refused_unless_waived(pkg):

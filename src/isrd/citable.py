@@ -1,9 +1,10 @@
 """Every active source can be cited: its title is the page's own headline and its address the article's own.
 
-The rules (isrd validate, kind "placeholder-title" and "not-the-article"): an active source's title is not a
-placeholder ("[untitled page at HOST]"), and its url is none of the addresses in rules.NOT_THE_ARTICLE
-(raw IPs, proxies, mirrors and caches, previews, staging hosts, AMP renderings, redirects, listings,
-tracking parameters), nor a copy its own publisher field names as one (rules.COPY_MARK).
+The rules (isrd validate, kinds "placeholder-title", "not-the-article" and "duplicate-source"): an active
+source's title is not a placeholder ("[untitled page at HOST]"); its url is none of the addresses in
+rules.NOT_THE_ARTICLE (raw IPs, proxies, mirrors and caches, previews, staging hosts, AMP renderings,
+redirects, listings, tracking parameters), nor a copy its own publisher field names as one
+(rules.COPY_MARK); and no other active source has the same address (address_key).
 
 Sources that broke a rule before it existed, and whose values no citable page repeats, are listed with the
 reason in releases/waivers.csv (source_id, rule, reason). The list only shrinks: a waiver for a source that
@@ -91,6 +92,7 @@ def citable_findings(root: Path | None, tables: dict) -> tuple[list[Finding], li
             shown = [t.column(column)[int(r)].as_py() for r in rows]
             messages = None if rule == "placeholder-title" else [f"{message}: {why[r]}" for r in rows]
             findings.append(Finding("sources", rows, column, message, hint, rule, shown, messages=messages))
+    findings += _repeated_addresses(t, live)
     still = {rule: {ids[r] for r in np.flatnonzero(breaks[rule])} for rule in RULES}
     for w in waivers:
         if w["source_id"] not in still[w["rule"]]:
@@ -98,3 +100,29 @@ def citable_findings(root: Path | None, tables: dict) -> tuple[list[Finding], li
                                     f"the source no longer breaks the rule {w['rule']} (fixed or retracted)",
                                     "delete this line: the list only shrinks", "stale-waiver"))
     return findings, problems
+
+
+def address_key(urls) -> pa.Array:
+    """An address as it names one page: no scheme, no "www.", no fragment, no trailing slash (one pass
+    of one regular expression, then a trim)."""
+    return pc.utf8_rtrim(pc.replace_substring_regex(urls, r"(?i)^https?://(?:www\.)?|#.*$", ""), "/")
+
+
+def _repeated_addresses(t: pa.Table, live: np.ndarray) -> list[Finding]:
+    """Active sources whose address is an earlier active source's: one page is one source, or it counts
+    as two outlets (kind "duplicate-source"; never waived)."""
+    from .checks import duplicated
+
+    key = pc.if_else(pa.array(live), address_key(t.column("url")), pa.scalar(None, pa.string()))
+    key = pc.if_else(pc.equal(key, ""), pa.scalar(None, pa.string()), key)
+    rows = np.flatnonzero(pc.fill_null(duplicated([key]), False).to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return []
+    keys, ids = key.to_pylist(), t.column("source_id").to_pylist()
+    first = {}
+    for i, k in enumerate(keys):
+        first.setdefault(k, ids[i])
+    return [Finding("sources", rows, "url", "", "point the citations at the earlier row and retract this one",
+                    "duplicate-source", [keys[r] for r in rows], None,
+                    [f"the address is already recorded as {first[keys[r]]}" for r in rows])]
+

@@ -60,9 +60,10 @@ WINDOW = 1 << 23  # bytes searched at a time in a mapped file
 
 def file_bytes(path):
     """The file's bytes: mapped from the page cache rather than copied (a copy of a large table costs as
-    much as parsing it, most of it the kernel handing out fresh memory). The map is read-only and holds
-    no file handle open; an empty or unmappable file is read as plain bytes. Slicing, find, rfind and
-    the buffer protocol work on both; count_lines stands in for count."""
+    much as parsing it, most of it the kernel handing out fresh memory). The map is read-only and keeps
+    a descriptor of its own until it is let go (a file cut short by another program meanwhile ends the
+    process: isrd itself never writes a file it is reading); an empty or unmappable file is read as plain
+    bytes. Slicing, find, rfind and the buffer protocol work on both; count_lines stands in for count."""
     import mmap
     import os
 

@@ -14,6 +14,12 @@ from isrd.schema import integrity
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def no_verdict_cache(monkeypatch):
+    """Every test asks Frictionless afresh (a test that wants the verdict cache sets ISRD_CACHE_DIR)."""
+    monkeypatch.setenv("ISRD_CACHE_DIR", "")
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

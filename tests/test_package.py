@@ -172,6 +172,52 @@ def test_frictionless_checks_the_descriptor_against_the_spec(pkg, monkeypatch):
     assert _started == []  # handed its descriptor, and not used twice
 
 
+def test_frictionless_verdict_is_kept_for_the_same_descriptor(pkg, tmp_path, monkeypatch):
+    """A second run on the same descriptor takes Frictionless's verdict from the cache, without a process;
+    editing the descriptor, or a cache file that is damaged or cannot be written, asks Frictionless again."""
+    import importlib
+
+    v = importlib.import_module("isrd.validate")  # the module (isrd.validate is also the function's name)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ISRD_CACHE_DIR", str(cache))
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["licenses"] = "CC-BY-4.0"
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    expected = ["the descriptor breaks the Data Package spec: 'CC-BY-4.0' is not of type 'array' at property 'licenses'"]
+    assert [p.message for p in v.validate(pkg) if p.kind == "package"] == expected
+    kept = list((cache / "spec-verdicts").glob("*.json"))
+    assert len(kept) == 1 and not list((cache / "spec-verdicts").glob("*.tmp"))
+
+    def never(*args, **kwargs):
+        raise AssertionError("Frictionless was asked again")
+
+    monkeypatch.setattr(v, "_spawn", never)
+    monkeypatch.setattr(v, "_in_process", never)
+    assert [p.message for p in v.validate(pkg) if p.kind == "package"] == expected  # from the cache
+    v._started.append(subprocess.Popen([sys.executable, "-c", "input()"], stdin=subprocess.PIPE))
+    child = v._started[0]
+    assert [p.message for p in v.validate(pkg) if p.kind == "package"] == expected
+    assert v._started == [] and child.wait(timeout=10) != 0  # a child started early is stopped, not left waiting
+    monkeypatch.undo()
+    monkeypatch.setenv("ISRD_CACHE_DIR", str(cache))
+
+    descriptor["licenses"] = [{"name": "CC-BY-4.0"}]  # a different descriptor: a different verdict
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    assert [p.message for p in v.validate(pkg) if p.kind == "package"] == []
+    assert len(list((cache / "spec-verdicts").glob("*.json"))) == 2
+
+    kept[0].write_text('{"not": "a verdict"', encoding="utf-8")  # damaged: ignored, and written again
+    descriptor["licenses"] = "CC-BY-4.0"
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    assert [p.message for p in v.validate(pkg) if p.kind == "package"] == expected
+    assert json.loads(kept[0].read_text(encoding="utf-8")) == [expected[0].split(": ", 1)[1]]
+
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("ISRD_CACHE_DIR", str(blocked))  # a file where the folder should be: nothing kept, no error
+    assert [p.message for p in v.validate(pkg) if p.kind == "package"] == expected
+
+
 @pytest.mark.parametrize("where", ["package", "resource"])
 def test_a_profile_at_an_address_is_refused_and_never_fetched(pkg, where):
     """Frictionless downloads a profile given as a URL: isrd refuses it before Frictionless sees it."""

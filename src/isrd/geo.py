@@ -71,11 +71,46 @@ def outlines_path(scale: str = "50m") -> Path:
 
 @lru_cache(maxsize=2)
 def _topology(name: str = CHECK_OUTLINES) -> dict:
+    """A topology with what pieces() reads: its arcs, its transform and each country's polygons as arc
+    references ("shapes": numeric id -> polygons -> rings -> arcs). A packed file is read as it is, each
+    arc sliced out when a country asks for it: decoding all 250 countries would take longer than the check."""
     path = MAPS / name
     if path.suffix == ".npz":
-        with np.load(path) as arrays:
-            return unpack_topology(dict(arrays))
+        with np.load(path) as npz:
+            return packed_topology({k: npz[k] for k in npz.files})
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def packed_topology(arrays: dict) -> dict:
+    """The arrays pack_topology made, as a topology pieces() can read."""
+    return {"arcs": _PackedArcs(arrays["points"], arrays["arc_starts"]), "packed": arrays,
+            "transform": {"scale": arrays["scale"].tolist(), "translate": arrays["translate"].tolist()}}
+
+
+class _PackedArcs:
+    """topology["arcs"] of a packed topology: arc i is a slice of the flat array of points."""
+
+    def __init__(self, points: np.ndarray, starts: np.ndarray):
+        self.points, self.starts = points, starts
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        return self.points[self.starts[i]:self.starts[i + 1]]
+
+
+def _shapes(topology: dict, numeric: str) -> list[list[list[int]]]:
+    """The polygons of one country, each a list of rings given as arc references (outer ring first)."""
+    if "packed" in topology:
+        a = topology["packed"]
+        hits = np.flatnonzero(a["ids"] == numeric)
+        refs = a["refs"].tolist()
+        rings, polygons, geometries = a["rings"], a["polygons"], a["geometries"]
+        return [[refs[rings[r]:rings[r + 1]] for r in range(polygons[p], polygons[p + 1])]
+                for k in hits for p in range(geometries[k], geometries[k + 1])]
+    out = []
+    for g in topology["objects"]["countries"]["geometries"]:
+        if g.get("id") == numeric:
+            out += [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
+    return out
 
 
 def pack_topology(topology: dict) -> dict[str, np.ndarray]:
@@ -137,18 +172,17 @@ def pieces(numeric: str, name: str = CHECK_OUTLINES) -> tuple:
     fast tests; empty when world-atlas has no such country. Each piece is tested on its own: Natural Earth's
     pieces may touch, which makes the whole an invalid MultiPolygon (and repairing Russia's takes a second)."""
     import shapely
-    from shapely.geometry import Polygon
 
     topology = _topology(name)
-    polygons = []
-    for g in topology["objects"]["countries"]["geometries"]:
-        if g.get("id") != numeric:
-            continue
-        shapes = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
-        for rings in shapes:
-            polygons.append(Polygon(_ring(topology, rings[0]), [_ring(topology, r) for r in rings[1:]]))
-    for polygon in polygons:
-        shapely.prepare(polygon)
+    shapes = _shapes(topology, numeric)
+    if not shapes:
+        return ()
+    rings = [_ring(topology, ring) for shape in shapes for ring in shape]
+    # built in two vectorised calls (Russia has 214 pieces): each ring from its points, each polygon from
+    # its rings (the first its outline, the others its holes)
+    linear = shapely.linearrings(np.concatenate(rings), indices=np.repeat(np.arange(len(rings)), [len(r) for r in rings]))
+    polygons = shapely.polygons(linear, indices=np.repeat(np.arange(len(shapes)), [len(shape) for shape in shapes]))
+    shapely.prepare(polygons)
     return tuple(polygons)
 
 
@@ -247,6 +281,11 @@ def _iso(standard: str) -> tuple[dict, ...]:
 def country_codes(alpha3: str) -> dict | None:
     """ISO 3166-1 alpha_2, alpha_3, numeric and name of an alpha-3 code (None when unknown)."""
     return next((c for c in _iso("3166-1") if c["alpha_3"] == alpha3), None)
+
+
+def alpha3_codes() -> list[str]:
+    """Every ISO 3166-1 alpha-3 code pycountry knows."""
+    return sorted(entry["alpha_3"] for entry in _iso("3166-1"))
 
 
 def subdivision_codes() -> list[str]:

@@ -102,19 +102,86 @@ def _descriptor_problems(package):
         return refused + [Problem(PACKAGE_FILE, 0, message=f"the descriptor breaks the Data Package spec: {m}",
                                   hint="regenerate it with isrd build", kind="package") for m in messages]
 
+    cache = _verdict_path(text)
+    cached = _cached_verdict(cache)
+    if cached is not None:  # the same descriptor, Frictionless and isrd as a run before: its verdict stands
+        if _started:
+            _started.pop().kill()
+        return lambda: problems(cached)
     child = _started.pop() if _started else _spawn()
 
     def wait() -> list[Problem]:
+        verdict = None
         if child is not None:
             try:
                 out, _ = child.communicate(text, timeout=300)
                 if child.returncode == 0:
-                    return problems(json.loads(out))
+                    verdict = json.loads(out)
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 child.kill()
                 child.wait()
-        return problems(_in_process(text))  # no second process here (an embedded interpreter): check in this one
+        if verdict is None:  # no second process here (an embedded interpreter): check in this one
+            verdict = _in_process(text)
+        _keep_verdict(cache, verdict)
+        return problems(verdict)
     return wait
+
+
+def _verdict_path(text: str) -> Path | None:
+    """Where Frictionless's verdict on this descriptor is kept: a file named by the hash of the descriptor
+    text and of the size and modification time of Frictionless's and this module's code (as Python keys
+    its own bytecode cache), so an upgrade of either, or an edit of the descriptor, asks Frictionless
+    again. Editing a CSV changes neither (the hashes are left out of the text). The folder is
+    $ISRD_CACHE_DIR, else isrd/ in the user's cache folder; ISRD_CACHE_DIR set empty keeps nothing."""
+    import hashlib
+    import importlib.util
+    import os
+
+    folder = os.environ.get("ISRD_CACHE_DIR")
+    if folder is None:
+        folder = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "isrd")
+    if not folder:
+        return None
+    try:
+        code = [Path(importlib.util.find_spec("frictionless").origin), Path(__file__)]
+        stamp = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in code]
+    except (AttributeError, TypeError, OSError, ValueError, ImportError):
+        return None
+    key = hashlib.sha256(repr(stamp).encode() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return Path(folder) / "spec-verdicts" / f"{key}.json"
+
+
+def _cached_verdict(path: Path | None) -> list[str] | None:
+    import json
+
+    if path is None:
+        return None
+    try:
+        verdict = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return verdict if isinstance(verdict, list) and all(isinstance(m, str) for m in verdict) else None
+
+
+def _keep_verdict(path: Path | None, verdict: list[str]) -> None:
+    """Write the verdict for the next run, whole or not at all; a cache that cannot be written is skipped."""
+    import json
+    import os
+    import tempfile
+
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(verdict, f)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass
 
 
 def _warm_up() -> None:

@@ -47,6 +47,10 @@ def test_the_real_data_has_no_unwaived_fault_and_no_stale_waiver(root):
     ("https://acquiaprod.middleeasteye.net/node/51677", "a hosting or development host (not the outlet's public address)"),
     ("http://hostmaster.example.net/2016/03/story/", "a hosting or development host (not the outlet's public address)"),
     ("https://news.example.com/?p=74721", "a redirect or short link"),
+    ("https://en.m.wikipedia.org/wiki/Metrojet_Flight_9268", "an encyclopedia article (cite the report it summarises)"),
+    ("https://ps.wikipedia.org/wiki/%D8%A7", "an encyclopedia article (cite the report it summarises)"),
+    ("https://liquisearch.com/moscow_theater_hostage_crisis/responsibility", "a mirror of Wikipedia"),
+    ("https://techsciencenews.com/wikisearch/view_html.php?lang=en&q=Kabul", "a mirror of Wikipedia"),
 ])
 def test_an_address_that_is_not_the_articles_own_is_refused(pkg, url, why):
     row = unwaived_source(pkg)

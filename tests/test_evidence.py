@@ -82,6 +82,8 @@ def test_an_unstated_figure_is_not(quote, figure, locator):
     ("شبرغان (۳۰ جوزا|خرداد ۱۳۹۶)", D(2017, 6, 1), "month", None, "fa"),
     ("30 جوزا 1396", D(2017, 6, 20), "day", None, "prs"),
     ("روز چهارشنبه گذشته", D(2017, 6, 28), "day", D(2017, 7, 1), "fa"),
+    ("Wie die russische Botschaft in Kairo am Samstag mitteilte", D(2015, 10, 31), "day", D(2015, 10, 31), "de"),
+    ("L'attaque a eu lieu vendredi soir", D(2024, 3, 22), "day", D(2024, 3, 23), "fr"),
 ])
 def test_a_stated_date_is_read(quote, date, precision, published, language):
     assert date_stated(quote, date, precision, published, language)
@@ -103,6 +105,7 @@ def test_an_unstated_date_is_not(quote, date, precision, published):
     ("كمين نصبه التنظيم أمس", D(2019, 9, 21), "day", D(2019, 9, 23), "ar"),  # yesterday is the 22nd
     ("30 جوزا 1396", D(2017, 6, 30), "day", None, "prs"),   # 30 Jawza is 20 June
     ("روز یکشنبه", D(2017, 6, 24), "day", D(2017, 6, 26), "fa"),  # a Sunday is not a Saturday
+    ("am Sonntag mitteilte", D(2015, 10, 31), "day", D(2015, 11, 2), "de"),  # a Sunday is not a Saturday
 ])
 def test_an_unstated_date_in_other_words_is_not(quote, date, precision, published, language):
     assert not date_stated(quote, date, precision, published, language)

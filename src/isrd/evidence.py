@@ -70,6 +70,10 @@ WEEKDAYS = {
     "ru": ["понедельник", "вторник", "сред[ауы]", "четверг", "пятниц[ауы]", "суббот[ауы]", "воскресень[еяю]"],
     "ar": ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"],
     "pt": ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"],
+    "de": ["montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag|sonnabend", "sonntag"],
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+    "it": ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"],
     "fa": ["دوشنبه", "سه[\u200c ]?شنبه", "چهارشنبه", "پنج[\u200c ]?شنبه", "جمعه", "(?<![یکدوسهچهارپنج\u200c ])شنبه", "یک[\u200c ]?شنبه"],
 }
 TODAY = (r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)\b|сегодня|этим (?:утром|вечером)|этой ночью|اليوم"

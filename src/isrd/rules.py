@@ -87,7 +87,10 @@ NOT_THE_ARTICLE = [
     (r"^https?://[^/:]+\.(?:[:/]|$)", "a host written with a trailing dot (write it without)"),
     (r"^https?://[^/]*(?:\.cloudfront\.net|cdn\.ampproject\.org|webcache\.googleusercontent\.com|\.translate\.goog)/",
      "a CDN, cache or translation proxy"),
-    (r"^https?://(?:[^/]*\.)?(?:en-academic\.com|wikimili\.com|wiki\.riteme\.site|wikiwand\.com)/", "a mirror of Wikipedia"),
+    (r"^https?://(?:[^/]*\.)?(?:en-academic\.com|wikimili\.com|wiki\.riteme\.site|wikiwand\.com|wikiclassic\.com|wiki-org\.ru"
+     r"|wiki\.gravy\.cc|liquisearch\.com|dokumen123\.com)/|^https?://[^/]*/wikisearch/", "a mirror of Wikipedia"),
+    # an encyclopedia summarises the reporting it cites: the evidence is that reporting
+    (r"^https?://(?:[^/]*\.)?(?:wikipedia\.org|wikishia\.net)/", "an encyclopedia article (cite the report it summarises)"),
     (r"^https?://[^/]*pangea-cms\.com/preview/|^https?://preview\.", "a CMS preview"),
     (r"^https?://(?:staging|stage|stg|dev|test)[0-9]*[.-]", "a staging or development host"),
     (r"^https?://(?:[^/]*[.-])?(?:acquiaprod|acquia-sites|wpengine|pantheonsite|herokuapp|netlify|vecto)\.|^https?://hostmaster\.",

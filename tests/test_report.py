@@ -51,10 +51,10 @@ def hostile(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / folder, pkg / folder)
     rows = read(pkg, "citations")
     h = rows[0]
-    shown = next(r[0] for r in rows[1:] if r[h.index("record_id")] == "INC-0001" and r[h.index("status")] == "active")
-    set_value(pkg, "citations", shown, "quote", QUOTE)  # an active citation: the page shows it
+    shown = next(r for r in rows[1:] if r[h.index("record_id")] == "INC-0001" and r[h.index("status")] == "active")
+    set_value(pkg, "citations", shown[0], "quote", QUOTE)  # an active citation: the page shows it
     set_value(pkg, "incidents", "INC-0001", "name", NAME)
-    set_value(pkg, "sources", "SRC-0006", "title", TITLE)
+    set_value(pkg, "sources", shown[h.index("source_id")], "title", TITLE)  # its source: the page shows its title
     set_value(pkg, "actors", "ACT-0012", "name", ACTOR)
     return pkg
 

@@ -71,9 +71,10 @@ def outlines_path(scale: str = "50m") -> Path:
 
 @lru_cache(maxsize=2)
 def _topology(name: str = CHECK_OUTLINES) -> dict:
-    """A topology with what pieces() reads: its arcs, its transform and each country's polygons as arc
-    references ("shapes": numeric id -> polygons -> rings -> arcs). A packed file is read as it is, each
-    arc sliced out when a country asks for it: decoding all 250 countries would take longer than the check."""
+    """A topology with what pieces() reads: its arcs and transform, and its countries, as TopoJSON
+    geometries or, for a packed file, as the packed arrays themselves ("packed"): a country's rings and
+    arcs are cut from them when it is asked for, since decoding all 250 countries would take longer than
+    the check."""
     path = MAPS / name
     if path.suffix == ".npz":
         with np.load(path) as npz:

@@ -2,7 +2,8 @@
 
 One read per file, then every check vectorised on the columns it gave:
 1. the descriptor: paths stay inside the package, every Table Schema form is one isrd reads, and
-   Frictionless validates the descriptor against the Data Package spec (it reads no data);
+   Frictionless validates the descriptor against the Data Package spec (it reads no data; its verdict on
+   an unchanged descriptor is kept between runs);
 2. the files: UTF-8, no byte-order mark, LF line ends, header, cells per row;
 3. the fields: types, constraints and clean text, from each Table Schema;
 4. keys: primary and foreign keys, on the text isrd read;
